@@ -1,0 +1,2 @@
+// placeholder until the plugin base lands in this commit series
+export {};

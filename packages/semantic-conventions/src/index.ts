@@ -1,0 +1,6 @@
+export * from './attributes.ts';
+export * from './incubating.ts';
+export * from './reward.ts';
+export * from './state.ts';
+export type * from './types.ts';
+export * from './values.ts';
