@@ -37,7 +37,7 @@ describe('rewards', () => {
 
   test('a reward function replaces the weights; a bad one falls back with one warning', () => {
     const { sink, warnings } = setup();
-    setRewardFunction((c, a) => (a.kind === 'http' ? c.success * 10 : 0));
+    setRewardFunction((c, a) => (a.kind === 'http' ? (c.success ?? 0) * 10 : 0));
     tracer()
       .startSpan('x', { attributes: { [ATTR_RL_ACTION_KIND]: 'http' } })
       .end();

@@ -1,0 +1,67 @@
+/**
+ * The plugins the zero-code entry knows. A plugin's code is only loaded when
+ * the app can use it: built-in modules always, npm modules only when they are
+ * installed where the app would find them.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, parse } from 'node:path';
+
+export interface PluginDefinition {
+  /** Short name, as in OTEL_NODE_ENABLED_INSTRUMENTATIONS (`http`, `express`, …). */
+  readonly name: string;
+  /** Package that implements it. */
+  readonly packageName: string;
+  /** Name of the instrumentation class it exports. */
+  readonly exportName: string;
+  /** npm packages it instruments; empty for a plugin of Node's built-in modules (always used). */
+  readonly modules: readonly string[];
+}
+
+export const PLUGINS: readonly PluginDefinition[] = [
+  {
+    name: 'http',
+    packageName: '@rl-otel/instrumentation-http',
+    exportName: 'HttpInstrumentation',
+    modules: [],
+  },
+];
+
+/** Whether `name` is installed in `from` or a folder above it (a cheap stat walk, no resolution). */
+export function isInstalled(name: string, from: string): boolean {
+  let dir = from;
+  const { root } = parse(dir);
+  for (;;) {
+    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
+    if (dir === root) return false;
+    dir = dirname(dir);
+  }
+}
+
+export interface PluginChoice {
+  readonly plugin: PluginDefinition;
+  /** The plugin's npm modules that the app has installed. */
+  readonly modules: readonly string[];
+}
+
+/** The enabled plugins that have something to instrument in this app. */
+export function choosePlugins(
+  enabled: ReadonlySet<string> | 'all',
+  disabled: ReadonlySet<string>,
+  appDirs: readonly string[],
+  plugins: readonly PluginDefinition[] = PLUGINS,
+): PluginChoice[] {
+  const chosen: PluginChoice[] = [];
+  for (const plugin of plugins) {
+    if (enabled !== 'all' && !enabled.has(plugin.name)) continue;
+    if (disabled.has(plugin.name)) continue;
+    if (plugin.modules.length === 0) {
+      chosen.push({ plugin, modules: [] });
+      continue;
+    }
+    const modules = plugin.modules.filter(
+      (m) => m.startsWith('node:') || appDirs.some((dir) => isInstalled(m, dir)),
+    );
+    if (modules.length > 0) chosen.push({ plugin, modules });
+  }
+  return chosen;
+}
