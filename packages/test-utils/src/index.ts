@@ -1,0 +1,3 @@
+export * from './fixtures.ts';
+export * from './protobuf.ts';
+export * from './receiver.ts';
