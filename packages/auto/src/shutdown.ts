@@ -33,9 +33,8 @@ export function installShutdown(target: Flushable, timeoutMs: number): () => voi
       timer.unref();
       target
         .flush()
-        .catch((error: unknown) =>
-          warnOnce('flush', `exporting spans at exit failed: ${describeError(error)}`),
-        )
+        // A failing backend was already reported, once, by the exporter wrapper.
+        .catch(() => {})
         .finally(() => {
           clearTimeout(timer);
           resolve();
