@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { InMemoryTripletSink, RLSpanProcessor, resetWarnings, setWarningHandler } from '@rl-otel/core';
+import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
+
+const exporter = new InMemorySpanExporter();
+const sink = new InMemoryTripletSink();
+const provider = new TracerProvider({
+  spanProcessors: [new RLSpanProcessor({ sink }), new SimpleSpanProcessor({ exporter })],
+});
+trace.setGlobalTracerProvider(provider);
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(
+  new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+);
+const warnings: string[] = [];
+setWarningHandler((m) => warnings.push(m));
+
+const throwing = () => {
+  throw new Error('hook failed');
+};
+const instrumentation = new HttpInstrumentation({ requestHook: throwing, responseHook: throwing });
+instrumentation.setTracerProvider(provider);
+
+function request(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
+
+describe('HttpInstrumentation in a hand-built SDK', () => {
+  let server: Server;
+  let port: number;
+  before(async () => {
+    server = createServer((req, res) => {
+      res.statusCode = req.url === '/boom' ? 503 : 200;
+      res.end('x');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    exporter.reset();
+    sink.reset();
+    warnings.length = 0;
+    resetWarnings();
+  });
+
+  test('creates valid spans even if the configuration hooks fail', async () => {
+    assert.equal(await request(port, '/ok'), 200);
+    assert.equal(await request(port, '/boom'), 503);
+    const spans = exporter.getFinishedSpans().filter((s) => s.kind === 1);
+    assert.equal(spans.length, 2);
+    assert.equal(spans[1]?.status.code, 2);
+    assert.equal(sink.triplets.length, 2);
+    assert.equal(sink.triplets[1]?.reward.components.success, 0);
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.ok(warnings.every((w) => /hook failed/.test(w)));
+  });
+
+  test('outgoing calls outside any span are not recorded (requireParentSpan)', async () => {
+    await fetch(`http://127.0.0.1:${port}/ok`).then((r) => r.text());
+    assert.equal(exporter.getFinishedSpans().filter((s) => s.kind === 2).length, 0);
+    await trace.getTracer('t').startActiveSpan('parent', async (span) => {
+      await fetch(`http://127.0.0.1:${port}/ok`).then((r) => r.text());
+      await request(port, '/ok');
+      span.end();
+    });
+    const clients = exporter.getFinishedSpans().filter((s) => s.kind === 2);
+    assert.equal(clients.length, 2);
+    assert.ok(clients.every((s) => s.attributes['rl.action.kind'] === 'http.client'));
+    assert.ok(clients.every((s) => s.attributes['rl.action.name'] === `GET 127.0.0.1`));
+  });
+
+  test('disable() unhooks servers and clients; enable() hooks them again', async () => {
+    instrumentation.disable();
+    await trace.getTracer('t').startActiveSpan('parent', async (span) => {
+      await request(port, '/ok');
+      await fetch(`http://127.0.0.1:${port}/ok`).then((r) => r.text());
+      span.end();
+    });
+    assert.deepEqual(
+      exporter.getFinishedSpans().map((s) => s.name),
+      ['parent'],
+    );
+    instrumentation.enable();
+    await request(port, '/ok');
+    assert.equal(exporter.getFinishedSpans().filter((s) => s.kind === 1).length, 1);
+  });
+});
