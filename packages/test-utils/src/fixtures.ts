@@ -18,6 +18,8 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   args?: string[];
   timeoutMs?: number;
+  /** A command the node process runs under, e.g. `['taskset', '-c', '0']` to pin it to a core. */
+  wrapper?: string[];
 }
 
 /** Environment for fixtures: no inherited OTEL_/RL_OTEL_ settings unless given. */
@@ -35,7 +37,9 @@ export function fixtureEnv(extra: Record<string, string | undefined> = {}): Node
 
 function spawnNode(script: string, options: SpawnOptions): ChildProcess {
   const nodeArgs = options.nodeArgs ?? ['--import', '@rl-otel/auto'];
-  return spawn(process.execPath, [...nodeArgs, script, ...(options.args ?? [])], {
+  const argv = [process.execPath, ...nodeArgs, script, ...(options.args ?? [])];
+  const [command, ...rest] = [...(options.wrapper ?? []), ...argv] as [string, ...string[]];
+  return spawn(command, rest, {
     cwd: options.cwd,
     env: fixtureEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,36 @@
+// The three ways every benchmark runs an app: bare, under rl-otel, under the upstream peer.
+import { existsSync } from 'node:fs';
+
+export const VARIANTS = ['bare', 'rl-otel', 'upstream'];
+
+/** Node flags of a variant. `esm` adds upstream's ES module loader, which its register entry does not install. */
+export function nodeArgs(variant, { esm = false } = {}) {
+  if (variant === 'rl-otel') return ['--import', '@rl-otel/auto'];
+  if (variant === 'upstream') {
+    const args = ['--import', '@opentelemetry/auto-instrumentations-node/register'];
+    return esm
+      ? ['--experimental-loader=@opentelemetry/instrumentation/hook.mjs', '--no-warnings', ...args]
+      : args;
+  }
+  return [];
+}
+
+/** Environment of a variant: both instrumented variants export OTLP/protobuf to the same local sink. */
+export function variantEnv(variant, { sinkUrl, tripletsFile } = {}) {
+  const env = { OTEL_SERVICE_NAME: `bench-${variant}` };
+  if (variant === 'bare') return env;
+  Object.assign(env, {
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  });
+  if (variant === 'rl-otel') env.RL_OTEL_TRIPLETS_FILE = tripletsFile ?? 'none';
+  if (variant === 'upstream')
+    Object.assign(env, { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
+  return env;
+}
+
+/** Pins a process to a core where `taskset` exists and the machine has more than one core. */
+export function pin(core, cores) {
+  return cores > 1 && existsSync('/usr/bin/taskset') ? ['taskset', '-c', String(core)] : [];
+}

@@ -1,0 +1,103 @@
+// HTTP throughput: a trivial and a realistic route (one SQLite read + 1 KB JSON)
+// per framework, bare vs rl-otel vs upstream, load from autocannon on its own core.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJsonl, startServer } from '@rl-otel/test-utils';
+import { loadTest } from '../lib/load.mjs';
+import { round, summarize } from '../lib/stats.mjs';
+import { nodeArgs, pin, VARIANTS, variantEnv } from '../lib/variants.mjs';
+
+export const name = 'http';
+export const title = 'HTTP throughput (requests per second)';
+
+/** Apps by framework; a framework whose plugin does not exist yet is listed as pending. */
+export const APPS = [
+  { framework: 'node:http', script: 'apps/http-node.mjs', esm: true },
+  { framework: 'express', pending: 'the Express plugin has not landed yet' },
+  { framework: 'fastify', pending: 'the Fastify plugin has not landed yet' },
+  { framework: 'koa', pending: 'the Koa plugin has not landed yet' },
+  { framework: 'hono', pending: 'the Hono plugin has not landed yet' },
+];
+
+const ROUTES = [
+  { route: 'trivial', path: '/' },
+  { route: 'realistic', path: '/tasks/42' },
+];
+
+export async function stopServer(server) {
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
+  const result = await server.stop('SIGTERM');
+  clearTimeout(timer);
+  return result;
+}
+
+export async function run({ mode, dir, work, sink, progress, cores }) {
+  const rounds = mode === 'full' ? 5 : 3;
+  const seconds = mode === 'full' ? 10 : 3;
+  const warmup = mode === 'full' ? 2 : 1;
+  const cases = [];
+  for (const app of APPS) {
+    if (app.pending) {
+      for (const { route } of ROUTES) cases.push({ name: `${app.framework} ${route}`, pending: app.pending });
+      continue;
+    }
+    const rps = Object.fromEntries(
+      ROUTES.map((r) => [r.route, Object.fromEntries(VARIANTS.map((v) => [v, []]))]),
+    );
+    const exported = Object.fromEntries(VARIANTS.map((v) => [v, { spans: 0, triplets: 0, requests: 0 }]));
+    const notes = [];
+    for (let i = 0; i < rounds; i++) {
+      const order = VARIANTS.map((_, k) => VARIANTS[(k + i) % VARIANTS.length]);
+      for (const variant of order) {
+        const triplets = join(work, `http-${variant}.jsonl`);
+        rmSync(triplets, { force: true });
+        sink.reset();
+        progress(`http · ${app.framework} · ${variant} · round ${i + 1}/${rounds} · starting`);
+        const server = await startServer(app.script, {
+          cwd: dir,
+          nodeArgs: nodeArgs(variant, { esm: app.esm }),
+          env: variantEnv(variant, { sinkUrl: sink.url, tripletsFile: triplets }),
+          wrapper: pin(0, cores),
+        });
+        let requests = 0;
+        try {
+          for (const { route, path } of ROUTES) {
+            progress(`http · ${app.framework} ${route} · ${variant} · round ${i + 1}/${rounds}`);
+            await loadTest(server.url + path, { seconds: warmup, wrapper: pin(1, cores) });
+            const result = await loadTest(server.url + path, { seconds, wrapper: pin(1, cores) });
+            if (result.non2xx > 0 || result.errors > 0)
+              notes.push(`${variant} ${route}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+            rps[route][variant].push(result.requestsPerSecond);
+            requests += result.total;
+          }
+        } finally {
+          await stopServer(server);
+        }
+        exported[variant].requests += requests;
+        exported[variant].spans += sink.count(`bench-${variant}`, 2);
+        if (variant === 'rl-otel') exported[variant].triplets += readJsonl(triplets).length;
+      }
+    }
+    const invalid = VARIANTS.filter((v) => v !== 'bare' && exported[v].spans === 0);
+    if (exported['rl-otel'].triplets === 0) invalid.push('rl-otel (no triplets)');
+    for (const { route } of ROUTES) {
+      const variants = Object.fromEntries(VARIANTS.map((v) => [v, summarize(rps[route][v])]));
+      const loss = (v) => 1 - variants[v].median / variants.bare.median;
+      cases.push({
+        name: `${app.framework} ${route}`,
+        unit: 'req/s',
+        variants,
+        ratioToBare: { 'rl-otel': round(1 - loss('rl-otel')), upstream: round(1 - loss('upstream')) },
+        throughputLoss: { 'rl-otel': round(loss('rl-otel')), upstream: round(loss('upstream')) },
+        target: {
+          rule: 'rl-otel throughput loss < 1/3 of upstream',
+          met: loss('rl-otel') < loss('upstream') / 3,
+        },
+        exported,
+        valid: invalid.length === 0,
+        notes: [...notes, ...invalid.map((v) => `${v}: nothing exported`)],
+      });
+    }
+  }
+  return { settings: { rounds, seconds, warmup, connections: 32, pinned: cores > 1 }, cases };
+}
