@@ -1,25 +1,25 @@
 import type { EpisodeOrigin, EpisodeState } from './internal-types.ts';
-import { rememberBounded, shared } from './shared.ts';
+import { shared } from './shared.ts';
 
 /**
  * The episode with this id, created on first sight. Episodes seen through
  * baggage keep counting steps across requests; the registry is bounded (the
- * least recently used episode is forgotten first, never an active one).
+ * oldest idle episode is forgotten first, never an active one).
  */
 export function episodeFor(id: string, origin: EpisodeOrigin): EpisodeState {
   const state = shared();
-  let episode = state.episodes.get(id);
-  if (episode === undefined || (episode.ended && origin === 'explicit')) {
-    episode = {
-      id,
-      origin,
-      nextStep: episode?.nextStep ?? 0,
-      span: undefined,
-      ended: false,
-      active: 0,
-    };
-  }
-  rememberBounded(state.episodes, id, episode, Number.POSITIVE_INFINITY);
+  const existing = state.episodes.get(id);
+  // An explicit episode that reuses the id of an ended one continues its step count.
+  if (existing !== undefined && !(existing.ended && origin === 'explicit')) return existing;
+  const episode: EpisodeState = {
+    id,
+    origin,
+    nextStep: existing?.nextStep ?? 0,
+    span: undefined,
+    ended: false,
+    active: 0,
+  };
+  state.episodes.set(id, episode);
   if (state.episodes.size > state.maxEpisodes) evictIdle(state.episodes, state.maxEpisodes);
   return episode;
 }
@@ -34,9 +34,11 @@ export function findEpisode(id: string): EpisodeState | undefined {
   return shared().episodes.get(id);
 }
 
+/** Forgets the oldest idle episodes down to 90% of the bound, so that eviction is rare and amortized. */
 function evictIdle(episodes: Map<string, EpisodeState>, max: number): void {
+  const target = Math.floor(max * 0.9);
   for (const [id, episode] of episodes) {
-    if (episodes.size <= max) return;
+    if (episodes.size <= target) return;
     if (episode.active === 0) episodes.delete(id);
   }
 }

@@ -36,7 +36,7 @@ import { describeError, warnOnce } from './diag.ts';
 import { episodeFor, traceEpisode } from './episodes.ts';
 import type { EpisodeState, SpanRecord } from './internal-types.ts';
 import { scoreComponents } from './reward.ts';
-import { rememberBounded, shared } from './shared.ts';
+import { shared } from './shared.ts';
 import { snapshotState } from './state.ts';
 import type { ReadableSpanLike } from './triplets.ts';
 import type { TripletSink } from './types.ts';
@@ -51,19 +51,15 @@ export interface ProcessorSpan extends ReadableSpanLike {
 export interface RLSpanProcessorOptions {
   /** Where triplets go; without a sink the processor only writes `rl.*` attributes on spans. */
   sink?: TripletSink;
-  /** Most ended steps remembered for delayed rewards (default 10 000). */
-  maxEndedSteps?: number;
 }
 
 const EPISODE_ID_PATTERN = /^[\w.:@/+=-]{1,128}$/;
 
 export class RLSpanProcessor {
   private readonly assembler: TripletAssembler | undefined;
-  private readonly maxEndedSteps: number;
 
   constructor(options: RLSpanProcessorOptions = {}) {
     this.assembler = options.sink ? new TripletAssembler(options.sink) : undefined;
-    this.maxEndedSteps = options.maxEndedSteps ?? 10_000;
   }
 
   onStart(span: ProcessorSpan, parentContext: Context): void {
@@ -253,19 +249,14 @@ export class RLSpanProcessor {
       return;
     }
     if (record.stepOwner === record) {
-      rememberBounded(
-        state.endedSteps,
-        record.spanId,
-        {
-          traceId: record.traceId,
-          spanId: record.spanId,
-          episodeId: record.episode.id,
-          step: record.step,
-          kind: record.kind as string,
-          name: String(span.attributes[ATTR_RL_ACTION_NAME] ?? span.name),
-        },
-        this.maxEndedSteps,
-      );
+      state.endedSteps.set(record.spanId, {
+        traceId: record.traceId,
+        spanId: record.spanId,
+        episodeId: record.episode.id,
+        step: record.step,
+        kind: record.kind as string,
+        name: String(span.attributes[ATTR_RL_ACTION_NAME] ?? span.name),
+      });
       this.assembler?.step(span, record.episode);
     } else if (record.isEpisode) {
       this.assembler?.episode(span, record.episode);

@@ -33,7 +33,8 @@ export interface SharedState {
   readonly stateProviders: Map<string, StateProviderEntry>;
   weights: Readonly<RewardWeights>;
   rewardFunction: RewardFunction | undefined;
-  readonly endedSteps: Map<string, EndedStep>;
+  /** Recently ended step actions by span id, for delayed rewards. */
+  readonly endedSteps: BoundedMap<string, EndedStep>;
   inflightSteps: number;
 }
 
@@ -54,7 +55,7 @@ export function shared(): SharedState {
       stateProviders: new Map(),
       weights: DEFAULT_REWARD_WEIGHTS,
       rewardFunction: undefined,
-      endedSteps: new Map(),
+      endedSteps: new BoundedMap(10_000),
       inflightSteps: 0,
     };
     holder[KEY] = state;
@@ -62,12 +63,35 @@ export function shared(): SharedState {
   return state;
 }
 
-/** Bounded insertion-ordered map: the oldest entry goes when the map is full. */
-export function rememberBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
+/**
+ * A map that keeps the most recent `max` keys: a ring of keys decides which one
+ * goes, so that setting is O(1) even when the map is full (iterating a Map
+ * from its oldest entry is not, once many entries were deleted).
+ */
+export class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+  private readonly ring: Array<K | undefined>;
+  private next = 0;
+
+  constructor(max: number) {
+    this.ring = new Array<K | undefined>(Math.max(1, max));
+  }
+
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: K, value: V): void {
+    if (!this.map.has(key)) {
+      const evicted = this.ring[this.next];
+      if (evicted !== undefined) this.map.delete(evicted);
+      this.ring[this.next] = key;
+      this.next = (this.next + 1) % this.ring.length;
+    }
+    this.map.set(key, value);
+  }
+
+  get size(): number {
+    return this.map.size;
   }
 }

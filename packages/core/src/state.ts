@@ -110,16 +110,37 @@ function sampleProcess(now: number): void {
   }
 }
 
+const INFLIGHT = ATTR_RL_STATE_INFLIGHT_ACTIONS.slice(ATTR_RL_STATE_PREFIX.length);
+const ELU = ATTR_RL_STATE_EVENT_LOOP_UTILIZATION.slice(ATTR_RL_STATE_PREFIX.length);
+const HEAP = ATTR_RL_STATE_HEAP_USED_MB.slice(ATTR_RL_STATE_PREFIX.length);
+
+// Without app state, the snapshot (and so its hash) only changes when one of its three numbers does.
+let lastInflight = -1;
+let hashedElu = -1;
+let lastHeap = -1;
+let lastHash = '';
+
 /** The state attributes of a step starting now: process state, app state, and the hash of both. */
 export function snapshotState(): Attributes {
   const state = shared();
   sampleProcess(performance.now());
-  const flat: Record<string, StateValue> = {
-    [ATTR_RL_STATE_INFLIGHT_ACTIONS.slice(ATTR_RL_STATE_PREFIX.length)]: state.inflightSteps,
-    [ATTR_RL_STATE_EVENT_LOOP_UTILIZATION.slice(ATTR_RL_STATE_PREFIX.length)]: elu,
-    [ATTR_RL_STATE_HEAP_USED_MB.slice(ATTR_RL_STATE_PREFIX.length)]: heapMb,
-  };
-  if (state.stateProviders.size > 0) addAppState(flat, state.stateProviders);
+  const inflight = state.inflightSteps;
+  if (state.stateProviders.size === 0) {
+    if (inflight !== lastInflight || elu !== hashedElu || heapMb !== lastHeap) {
+      lastHash = hashState({ [INFLIGHT]: inflight, [ELU]: elu, [HEAP]: heapMb });
+      lastInflight = inflight;
+      hashedElu = elu;
+      lastHeap = heapMb;
+    }
+    return {
+      [ATTR_RL_STATE_INFLIGHT_ACTIONS]: inflight,
+      [ATTR_RL_STATE_EVENT_LOOP_UTILIZATION]: elu,
+      [ATTR_RL_STATE_HEAP_USED_MB]: heapMb,
+      [ATTR_RL_STATE_HASH]: lastHash,
+    };
+  }
+  const flat: Record<string, StateValue> = { [INFLIGHT]: inflight, [ELU]: elu, [HEAP]: heapMb };
+  addAppState(flat, state.stateProviders);
   const attributes: Attributes = {};
   for (const key in flat) attributes[ATTR_RL_STATE_PREFIX + key] = flat[key];
   attributes[ATTR_RL_STATE_HASH] = hashState(flat);
