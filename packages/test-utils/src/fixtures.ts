@@ -20,6 +20,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** A command the node process runs under, e.g. `['taskset', '-c', '0']` to pin it to a core. */
   wrapper?: string[];
+  /** The runtime to start instead of this Node.js, e.g. `[node, denoBin, 'run', '-A']`; `nodeArgs` follow it. */
+  runtime?: string[];
 }
 
 /** Environment for fixtures: no inherited OTEL_/RL_OTEL_ settings unless given. */
@@ -37,7 +39,7 @@ export function fixtureEnv(extra: Record<string, string | undefined> = {}): Node
 
 function spawnNode(script: string, options: SpawnOptions): ChildProcess {
   const nodeArgs = options.nodeArgs ?? ['--import', '@rl-otel/auto'];
-  const argv = [process.execPath, ...nodeArgs, script, ...(options.args ?? [])];
+  const argv = [...(options.runtime ?? [process.execPath]), ...nodeArgs, script, ...(options.args ?? [])];
   const [command, ...rest] = [...(options.wrapper ?? []), ...argv] as [string, ...string[]];
   return spawn(command, rest, {
     cwd: options.cwd,

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Triplet } from '@rl-otel/semantic-conventions';
+import {
+  type OtlpReceiver,
+  readJsonl,
+  rlWarnings,
+  startOtlpReceiver,
+  startServer,
+} from '@rl-otel/test-utils';
+import { denoCommand } from '../deno.mjs';
+
+const require = createRequire(import.meta.url);
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+// A local path, as the README says to use in place of npm:@rl-otel/auto when the package is not published.
+const preload = join(dirname(require.resolve('@rl-otel/auto/package.json')), 'dist', 'register.js');
+const runtime = [...denoCommand(), 'run', '-A'];
+
+describe('deno run -A --preload @rl-otel/auto', () => {
+  let receiver: OtlpReceiver;
+  before(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  after(() => receiver.close());
+
+  test('a node:http app on Deno: server spans over OTLP and one triplet per request', async () => {
+    const triplets = join(mkdtempSync(join(tmpdir(), 'rl-deno-')), 'triplets.jsonl');
+    const server = await startServer('http-app.mjs', {
+      cwd: fixtures,
+      runtime,
+      nodeArgs: ['--preload', preload],
+      env: {
+        OTEL_SERVICE_NAME: 'deno-http',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        RL_OTEL_TRIPLETS_FILE: triplets,
+      },
+    });
+    const statuses: number[] = [];
+    for (const path of ['/ok', '/fail', '/ok']) {
+      const res = await fetch(server.url + path, { headers: { baggage: 'rl.episode.id=deno-episode' } });
+      await res.text();
+      statuses.push(res.status);
+    }
+    const spans = await receiver.waitForSpans(
+      3,
+      (s) => s.resource['service.name'] === 'deno-http' && s.kind === 2,
+    );
+    const result = await server.stop('SIGTERM');
+    assert.deepEqual(statuses, [200, 500, 200]);
+    assert.deepEqual(rlWarnings(result.stderr), []);
+    assert.ok(
+      spans.every(
+        (s) =>
+          s.attributes['rl.action.kind'] === 'http' && typeof s.attributes['rl.reward.value'] === 'number',
+      ),
+    );
+    const lines = readJsonl<Triplet>(triplets);
+    assert.deepEqual(
+      lines.map((l) => [l.episode_id, l.step, l.reward.components.success]),
+      [
+        ['deno-episode', 0, 1],
+        ['deno-episode', 1, 0],
+        ['deno-episode', 2, 1],
+      ],
+    );
+  });
+});
