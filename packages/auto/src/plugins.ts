@@ -15,6 +15,12 @@ export interface PluginDefinition {
   readonly exportName: string;
   /** npm packages it instruments; empty for a plugin of Node's built-in modules (always used). */
   readonly modules: readonly string[];
+  /**
+   * The plugin enters only through the library's own diagnostics channels: its
+   * modules need no ES module hook (wrapping them would only cost start-up
+   * time), and loading them before rl-otel does no harm.
+   */
+  readonly channelsOnly?: boolean;
 }
 
 export const PLUGINS: readonly PluginDefinition[] = [
