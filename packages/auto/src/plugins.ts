@@ -30,6 +30,13 @@ export const PLUGINS: readonly PluginDefinition[] = [
     exportName: 'HttpInstrumentation',
     modules: [],
   },
+  {
+    name: 'fastify',
+    packageName: '@rl-otel/instrumentation-fastify',
+    exportName: 'FastifyInstrumentation',
+    modules: ['fastify'],
+    channelsOnly: true,
+  },
 ];
 
 /** Whether `name` is installed in `from` or a folder above it (a cheap stat walk, no resolution). */
