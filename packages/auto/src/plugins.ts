@@ -37,6 +37,12 @@ export const PLUGINS: readonly PluginDefinition[] = [
     modules: ['fastify'],
     channelsOnly: true,
   },
+  {
+    name: 'hono',
+    packageName: '@rl-otel/instrumentation-hono',
+    exportName: 'HonoInstrumentation',
+    modules: ['hono'],
+  },
 ];
 
 /** Whether `name` is installed in `from` or a folder above it (a cheap stat walk, no resolution). */
