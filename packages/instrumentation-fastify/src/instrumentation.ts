@@ -1,4 +1,4 @@
-import { warnOnce } from '@rl-otel/core';
+import { describeError, warnOnce } from '@rl-otel/core';
 import { RlInstrumentationBase, recordException } from '@rl-otel/core/instrumentation';
 import { type FastifyTracing, hookFastify } from './hooks.ts';
 import type { InitializationMessage } from './internal-types.ts';
@@ -29,6 +29,11 @@ export class FastifyInstrumentation extends RlInstrumentationBase<FastifyInstrum
       enabled: () => this.isEnabled(),
       onRequest: (span, request) => this.runHook('requestHook', this.getConfig().requestHook, span, request),
       onError: (span, error) => recordException(span, error),
+      failed: (error) =>
+        warnOnce(
+          `${INSTRUMENTATION_NAME}:request`,
+          `${INSTRUMENTATION_NAME} failed on a request and skipped it: ${describeError(error)}`,
+        ),
     };
     this.subscribe<InitializationMessage>('fastify.initialization', ({ fastify }) => {
       if (!isSupportedFastify(fastify.version)) {

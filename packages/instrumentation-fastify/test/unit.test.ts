@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { context, trace } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { FastifyInstrumentation, isSupportedFastify } from '@rl-otel/instrumentation-fastify';
 import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
@@ -115,6 +117,31 @@ describe('FastifyInstrumentation in one process', () => {
     assert.equal(res.statusCode, 200);
     assert.deepEqual(harness.exporter.getFinishedSpans(), []);
     assert.deepEqual(harness.warnings, []);
+  });
+
+  test('a failure of its own in a hook is reported once and never reaches Fastify', () => {
+    instrument();
+    const hooks = new Map<string, (...args: unknown[]) => void>();
+    const channel = diagnosticsChannel.channel('fastify.initialization');
+    channel.publish({
+      fastify: { version: '5.0.0', addHook: (name: string, hook: never) => hooks.set(name, hook) },
+    });
+    const hostile = {
+      get routeOptions(): never {
+        throw new Error('no route here');
+      },
+    };
+    const span = trace.getTracer('test').startSpan('server');
+    const ctx = setRPCMetadata(context.active(), { type: RPCType.HTTP, span });
+    const results: unknown[] = [];
+    context.with(ctx, () => {
+      hooks.get('onRequest')?.(hostile, {}, (error?: unknown) => results.push(error));
+      hooks.get('onRequest')?.(hostile, {}, (error?: unknown) => results.push(error));
+    });
+    span.end();
+    assert.deepEqual(results, [undefined, undefined], 'Fastify goes on, with no error');
+    assert.equal(harness.warnings.length, 1, harness.warnings.join('\n'));
+    assert.match(harness.warnings[0] ?? '', /failed on a request and skipped it: no route here/);
   });
 
   test('a Fastify older than 4.10 is told once and not hooked', () => {
