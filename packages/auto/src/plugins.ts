@@ -15,6 +15,12 @@ export interface PluginDefinition {
   readonly exportName: string;
   /** npm packages it instruments; empty for a plugin of Node's built-in modules (always used). */
   readonly modules: readonly string[];
+  /**
+   * The plugin enters only through the library's own diagnostics channels: its
+   * modules need no ES module hook (wrapping them would only cost start-up
+   * time), and loading them before rl-otel does no harm.
+   */
+  readonly channelsOnly?: boolean;
 }
 
 export const PLUGINS: readonly PluginDefinition[] = [
@@ -23,6 +29,19 @@ export const PLUGINS: readonly PluginDefinition[] = [
     packageName: '@rl-otel/instrumentation-http',
     exportName: 'HttpInstrumentation',
     modules: [],
+  },
+  {
+    name: 'fastify',
+    packageName: '@rl-otel/instrumentation-fastify',
+    exportName: 'FastifyInstrumentation',
+    modules: ['fastify'],
+    channelsOnly: true,
+  },
+  {
+    name: 'hono',
+    packageName: '@rl-otel/instrumentation-hono',
+    exportName: 'HonoInstrumentation',
+    modules: ['hono'],
   },
 ];
 

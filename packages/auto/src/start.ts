@@ -102,7 +102,7 @@ function start(): AutoHandle | undefined {
 
   const appDirs = appDirectories();
   const chosen = choosePlugins(config.enabledPlugins, config.disabledPlugins, appDirs);
-  const include = chosen.flatMap((c) => c.modules);
+  const include = chosen.filter((c) => c.plugin.channelsOnly !== true).flatMap((c) => c.modules);
   const early = modulesLoadedTooEarly(include);
   if (early.length > 0) {
     warnOnce(

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { context, trace } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { FastifyInstrumentation, isSupportedFastify } from '@rl-otel/instrumentation-fastify';
+import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type Harness, setupTracing } from './harness.ts';
+
+let harness: Harness;
+let http: HttpInstrumentation;
+const cleanups: Array<() => unknown> = [];
+
+before(() => {
+  harness = setupTracing();
+  http = new HttpInstrumentation();
+});
+after(() => http.disable());
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  harness.reset();
+});
+
+function instrument(config: ConstructorParameters<typeof FastifyInstrumentation>[0] = {}) {
+  const instrumentation = new FastifyInstrumentation(config);
+  cleanups.push(() => instrumentation.disable());
+  return instrumentation;
+}
+
+async function listen(app: FastifyInstance): Promise<string> {
+  cleanups.push(() => app.close());
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+function app(): FastifyInstance {
+  const fastify = Fastify();
+  fastify.register(
+    async (api) => {
+      api.get('/items/:id', async (request) => request.params);
+    },
+    { prefix: '/api' },
+  );
+  return fastify;
+}
+
+async function get(url: string): Promise<number> {
+  const res = await fetch(url);
+  await res.text();
+  return res.status;
+}
+
+/** Server spans end on the response's 'finish', which can come a moment after the client has the body. */
+async function serverSpans(count: number): Promise<ReadableSpan[]> {
+  for (let i = 0; i < 200; i++) {
+    const spans = harness.exporter.getFinishedSpans().filter((s) => s.kind === 1);
+    if (spans.length >= count) return spans;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.fail(`expected ${count} server spans`);
+}
+
+describe('FastifyInstrumentation in one process', () => {
+  test('a requestHook that throws is reported once; requests and their routes go on', async () => {
+    instrument({
+      requestHook: () => {
+        throw new Error('hook bug');
+      },
+    });
+    const base = await listen(app());
+    assert.deepEqual([await get(`${base}/api/items/1`), await get(`${base}/api/items/2`)], [200, 200]);
+    const spans = await serverSpans(2);
+    assert.deepEqual(
+      spans.map((s) => s.attributes['rl.action.name']),
+      ['GET /api/items/:id', 'GET /api/items/:id'],
+    );
+    assert.equal(harness.warnings.length, 1, harness.warnings.join('\n'));
+    assert.match(harness.warnings[0] ?? '', /requestHook .*threw.*hook bug/);
+  });
+
+  test('requestHook gets the server span and the Fastify request, matched or not', async () => {
+    instrument({
+      requestHook: (span, request) => span.setAttribute('test.template', request.routeOptions?.url ?? 'none'),
+    });
+    const base = await listen(app());
+    assert.equal(await get(`${base}/api/items/5`), 200);
+    assert.equal(await get(`${base}/elsewhere`), 404);
+    const spans = await serverSpans(2);
+    assert.deepEqual(
+      spans.map((s) => s.attributes['test.template']),
+      ['/api/items/:id', 'none'],
+    );
+  });
+
+  test('disable() unhooks: no routes from hooked or new instances until enabled again', async () => {
+    const instrumentation = instrument();
+    const before = await listen(app());
+    instrumentation.disable();
+    const during = await listen(app());
+    assert.equal(await get(`${before}/api/items/1`), 200);
+    assert.equal(await get(`${during}/api/items/1`), 200);
+    instrumentation.enable();
+    assert.equal(await get(`${before}/api/items/1`), 200);
+    const spans = await serverSpans(3);
+    assert.deepEqual(
+      spans.map((s) => s.attributes['rl.action.name']),
+      ['GET (unmatched)', 'GET (unmatched)', 'GET /api/items/:id'],
+    );
+  });
+
+  test('requests without a server span (fastify.inject) are left alone', async () => {
+    instrument();
+    const fastify = app();
+    cleanups.push(() => fastify.close());
+    const res = await fastify.inject({ method: 'GET', url: '/api/items/3' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(harness.exporter.getFinishedSpans(), []);
+    assert.deepEqual(harness.warnings, []);
+  });
+
+  test('a failure of its own in a hook is reported once and never reaches Fastify', () => {
+    instrument();
+    const hooks = new Map<string, (...args: unknown[]) => void>();
+    const channel = diagnosticsChannel.channel('fastify.initialization');
+    channel.publish({
+      fastify: { version: '5.0.0', addHook: (name: string, hook: never) => hooks.set(name, hook) },
+    });
+    const hostile = {
+      get routeOptions(): never {
+        throw new Error('no route here');
+      },
+    };
+    const span = trace.getTracer('test').startSpan('server');
+    const ctx = setRPCMetadata(context.active(), { type: RPCType.HTTP, span });
+    const results: unknown[] = [];
+    context.with(ctx, () => {
+      hooks.get('onRequest')?.(hostile, {}, (error?: unknown) => results.push(error));
+      hooks.get('onRequest')?.(hostile, {}, (error?: unknown) => results.push(error));
+    });
+    span.end();
+    assert.deepEqual(results, [undefined, undefined], 'Fastify goes on, with no error');
+    assert.equal(harness.warnings.length, 1, harness.warnings.join('\n'));
+    assert.match(harness.warnings[0] ?? '', /failed on a request and skipped it: no route here/);
+  });
+
+  test('a Fastify older than 4.10 is told once and not hooked', () => {
+    instrument();
+    const old = {
+      version: '4.9.2',
+      addHook() {
+        assert.fail('must not be hooked');
+      },
+    };
+    const channel = diagnosticsChannel.channel('fastify.initialization');
+    channel.publish({ fastify: old });
+    channel.publish({ fastify: old });
+    assert.equal(harness.warnings.length, 1);
+    assert.match(harness.warnings[0] ?? '', /Fastify 4\.9\.2 is older than 4\.10\.0/);
+  });
+});
+
+test('isSupportedFastify', () => {
+  assert.equal(isSupportedFastify('4.9.2'), false);
+  assert.equal(isSupportedFastify('3.29.0'), false);
+  assert.equal(isSupportedFastify('4.10.0'), true);
+  assert.equal(isSupportedFastify('4.29.1'), true);
+  assert.equal(isSupportedFastify('5.0.0-alpha.1'), true);
+  assert.equal(isSupportedFastify(undefined), true);
+  assert.equal(isSupportedFastify('not a version'), true);
+});
