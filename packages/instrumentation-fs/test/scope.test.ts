@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { JsonlFileSink } from '@rl-otel/core';
-import { callback, fileSpans, inAction, setup, summary } from './helpers.ts';
+import { callback, inAction, setup, summary } from './helpers.ts';
 
 const h = setup();
 const rootConfig = { artifactDirs: [h.root] };
