@@ -129,6 +129,18 @@ describe('node --import @rl-otel/auto on apps that work on artifacts', () => {
     });
   }
 
+  test('an fs rejection the app leaves unhandled still ends the app, exactly as without instrumentation', async () => {
+    const { root } = workspace();
+    const env = { RL_OTEL_ARTIFACT_DIRS: root, RL_OTEL_TRIPLETS_FILE: 'none', ARTIFACTS: root };
+    const bare = await runNode('unhandled.mjs', { cwd: fixtures, env, nodeArgs: [] });
+    const traced = await runNode('unhandled.mjs', { cwd: fixtures, env });
+    for (const result of [bare, traced]) {
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /ENOENT: no such file or directory, open '.*missing\.md'/);
+    }
+    assert.deepEqual(rlWarnings(traced.stderr), []);
+  });
+
   test('a bad RL_OTEL_ARTIFACT_DIRS gets one clear warning and the app runs', async () => {
     const { base, root, outside } = workspace();
     writeFileSync(join(base, 'a-file'), 'x');
