@@ -28,6 +28,8 @@ export interface Facts {
   read?: number;
   written?: number;
   size?: number;
+  /** The whole file was read or written at once: through a path, its size is the bytes moved. */
+  whole?: boolean;
   /** Content written in one piece, for `hashContent`. */
   content?: string | ArrayBufferView;
   encoding?: BufferEncoding;

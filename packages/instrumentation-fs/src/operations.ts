@@ -12,7 +12,7 @@ function readWhole(optionsIndex: number): OperationSpec {
     follow: true,
     measure: (args, result) => {
       const read = byteLength(result, encodingOf(args[optionsIndex]));
-      return read === undefined ? undefined : { read, size: read };
+      return read === undefined ? undefined : { read, whole: true };
     },
   };
 }
@@ -29,7 +29,7 @@ function writeWhole(operation: 'write' | 'append', dataIndex: number): Operation
       const encoding = encodingOf(args[optionsIndex]);
       const written = byteLength(data, encoding);
       if (written === undefined) return undefined;
-      const facts: Facts = { written, content: data as string | ArrayBufferView };
+      const facts: Facts = { written, whole: true, content: data as string | ArrayBufferView };
       if (encoding !== undefined) facts.encoding = encoding;
       return facts;
     },

@@ -165,9 +165,9 @@ export class FileTracing implements FsTracing {
       span.setAttribute(ATTR_RL_FILE_BYTES_WRITTEN, facts.written);
       addRewardComponent(span, RL_REWARD_COMPONENT_BYTES_WRITTEN, facts.written);
     }
-    // A whole-file write through a path leaves the file exactly as long as what was written.
-    const wholeFile = operation === 'write' && facts.content !== undefined && target.verified !== true;
-    const size = facts.size ?? (wholeFile ? facts.written : undefined);
+    // A whole-file read or write through a path (not a descriptor, which has a position) moves exactly the file.
+    const wholeFile = facts.whole === true && operation !== 'append' && target.verified !== true;
+    const size = facts.size ?? (wholeFile ? (facts.read ?? facts.written) : undefined);
     if (size !== undefined) span.setAttribute(ATTR_FILE_SIZE, size);
     if (operation === 'write' && facts.content !== undefined && this.host.config().hashContent === true) {
       const hash = createSha256();

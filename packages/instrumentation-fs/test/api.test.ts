@@ -159,6 +159,7 @@ describe('FileHandle', () => {
       await handle.close();
       const reader = await fs.promises.open(file, 'r');
       text = await reader.readFile('utf8');
+      await fs.promises.readFile(reader); // a FileHandle where a path goes (at its end now: 0 bytes)
       for await (const _ of reader.readLines({ start: 0 })) lines++;
       const again = await fs.promises.open(file, 'r');
       for await (const chunk of again.createReadStream({ highWaterMark: 3 })) text += String(chunk);
@@ -181,6 +182,7 @@ describe('FileHandle', () => {
       ['FileHandle.stat', 'stat', 'notes/handle.txt'],
       ['fs.promises.open', 'open', 'notes/handle.txt'],
       ['FileHandle.readFile', 'read', 'notes/handle.txt'],
+      ['fs.promises.readFile', 'read', 'notes/handle.txt'],
       ['FileHandle.createReadStream', 'read', 'notes/handle.txt'],
       ['fs.promises.open', 'open', 'notes/handle.txt'],
       ['FileHandle.createReadStream', 'read', 'notes/handle.txt'],
@@ -190,7 +192,12 @@ describe('FileHandle', () => {
     const bytes = fileSpans().map(
       (s) => s.attributes['rl.file.bytes_written'] ?? s.attributes['rl.file.bytes_read'] ?? null,
     );
-    assert.deepEqual(bytes, [null, 4, 4, 6, 5, 4, 4, null, null, 19, 19, null, 19, null, 6]);
+    assert.deepEqual(bytes, [null, 4, 4, 6, 5, 4, 4, null, null, 19, 0, 19, null, 19, null, 6]);
+    assert.deepEqual(
+      fileSpans().map((s) => s.attributes['file.size'] ?? null),
+      [null, null, null, null, null, null, null, 19, null, null, null, null, null, null, null, null],
+      'only stat knows the size of a file read or written through a handle',
+    );
   });
 });
 
