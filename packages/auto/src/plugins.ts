@@ -43,6 +43,13 @@ export const PLUGINS: readonly PluginDefinition[] = [
     exportName: 'HonoInstrumentation',
     modules: ['hono'],
   },
+  {
+    // node:fs is patched in place and its ES module bindings re-synced: no module hook either.
+    name: 'fs',
+    packageName: '@rl-otel/instrumentation-fs',
+    exportName: 'FsInstrumentation',
+    modules: [],
+  },
 ];
 
 /** Whether `name` is installed in `from` or a folder above it (a cheap stat walk, no resolution). */

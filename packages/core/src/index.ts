@@ -37,6 +37,7 @@ export {
 } from './reward.ts';
 export { JsonlFileSink, type JsonlFileSinkOptions, type SinkStats, unrefTimer } from './sink.ts';
 export { registerStateProvider, type StateProvider, snapshotState } from './state.ts';
+export { withTracingSuppressed } from './suppress.ts';
 export {
   type ReadableSpanLike,
   type SpanData,

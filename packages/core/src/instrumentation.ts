@@ -8,6 +8,9 @@ import { type Context, context, type Span, SpanStatusCode, trace } from '@opente
 import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { describeError, safeRun, warnOnce } from './diag.ts';
+import { isTracingSuppressed } from './suppress.ts';
+
+export { isTracingSuppressed };
 
 /** Options every rl-otel plugin accepts. */
 export interface RlInstrumentationConfig extends InstrumentationConfig {
@@ -115,13 +118,6 @@ export abstract class RlInstrumentationBase<
     if (this.getConfig().requireParentSpan === false) return true;
     return trace.getSpan(ctx) !== undefined;
   }
-}
-
-// The key @opentelemetry/core uses for suppressTracing(); context keys are registered symbols.
-const SUPPRESS_TRACING_KEY = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
-
-export function isTracingSuppressed(ctx: Context): boolean {
-  return ctx.getValue(SUPPRESS_TRACING_KEY) === true;
 }
 
 /** Records an application error on a span: exception event, `error.type`, error status. The error itself is untouched. */

@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Triplet } from '@rl-otel/semantic-conventions';
 import { describeError, warnOnce } from './diag.ts';
+import { withTracingSuppressed } from './suppress.ts';
 import type { TripletSink } from './types.ts';
 
 export interface JsonlFileSinkOptions {
@@ -54,8 +55,10 @@ export class JsonlFileSink implements TripletSink {
     this.interval = Math.max(1, options.flushIntervalMs ?? 200);
     this.batch = Math.max(1, options.flushLines ?? 256);
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, 'a');
+      this.fd = withTracingSuppressed(() => {
+        mkdirSync(dirname(this.path), { recursive: true });
+        return openSync(this.path, 'a');
+      });
     } catch (error) {
       this.broken = true;
       warnOnce(
@@ -102,6 +105,11 @@ export class JsonlFileSink implements TripletSink {
   }
 
   flushSync(): void {
+    // The sink's own writes are never traced, even when the file lies in a traced folder.
+    withTracingSuppressed(() => this.writeQueued());
+  }
+
+  private writeQueued(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -147,7 +155,8 @@ export class JsonlFileSink implements TripletSink {
     this.closed = true;
     if (this.fd !== undefined) {
       try {
-        closeSync(this.fd);
+        const fd = this.fd;
+        withTracingSuppressed(() => closeSync(fd));
       } catch {
         // already closed
       }

@@ -1,4 +1,5 @@
 export * from './attributes.ts';
+export * from './file.ts';
 export * from './incubating.ts';
 export * from './reward.ts';
 export * from './state.ts';

@@ -1,0 +1,137 @@
+/**
+ * Which paths are artifacts. The test runs on every patched fs call of the
+ * process (the module loaders read every module through `fs.readFileSync`), so
+ * a path outside every root costs a type check and a string prefix test; the
+ * real path is only looked up for paths inside a root, to keep symbolic links
+ * from leading the record out of it.
+ */
+import type * as fsTypes from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ArtifactRoot, Target } from './internal-types.ts';
+
+const SEP = sep.charCodeAt(0);
+const NO_THROW = { throwIfNoEntry: false } as const;
+// `/./`, `/../`, a trailing `/.` or `/..`: the path must be normalized before it is compared.
+const DOT_SEGMENT = /[/\\]\.\.?(?:[/\\]|$)/;
+
+/** The function under any shimmer wraps (ours or another instrumentation's), so that our own checks are never traced. */
+export function unwrapped<F>(fn: F): F {
+  let f: unknown = fn;
+  while (typeof f === 'function' && typeof (f as { __original?: unknown }).__original === 'function')
+    f = (f as { __original?: unknown }).__original;
+  return f as F;
+}
+
+export class ArtifactRoots {
+  readonly roots: readonly ArtifactRoot[];
+  private readonly lstat: typeof fsTypes.lstatSync;
+  private readonly realpath: (path: string) => string;
+
+  constructor(dirs: readonly string[]) {
+    this.roots = dirs.map((dir) => ({ dir, urlPath: pathToFileURL(dir).pathname, real: undefined }));
+    const fs = process.getBuiltinModule('node:fs') as typeof fsTypes;
+    this.lstat = unwrapped(fs.lstatSync);
+    const native = unwrapped(fs.realpathSync).native ?? unwrapped(fs.realpathSync);
+    this.realpath = (path) => native(path) as string;
+  }
+
+  /** The artifact a path names, by its spelling only; undefined (cheaply) for anything outside. */
+  locate(path: unknown): Target | undefined {
+    let s: string;
+    if (typeof path === 'string') s = path;
+    else if (path instanceof URL) {
+      if (path.protocol !== 'file:' || !this.urlMayMatch(path.pathname)) return undefined;
+      try {
+        s = fileURLToPath(path);
+      } catch {
+        return undefined;
+      }
+    } else if (path instanceof Uint8Array) {
+      s = Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString();
+    } else return undefined;
+    if (!isAbsolute(s) || needsNormalizing(s)) s = resolve(s);
+    return this.match(s);
+  }
+
+  private match(s: string): Target | undefined {
+    for (const root of this.roots) {
+      const d = root.dir;
+      if (!s.startsWith(d)) continue;
+      if (s.length === d.length) return { root, path: s, rel: '' };
+      if (s.charCodeAt(d.length) !== SEP) continue;
+      let rel = s.slice(d.length + 1);
+      if (sep !== '/') rel = rel.replaceAll(sep, '/');
+      // Installed dependencies are never artifacts, even in a root that holds a project.
+      if (rel.startsWith('node_modules/') || rel.includes('/node_modules/')) return undefined;
+      return { root, path: s, rel };
+    }
+    return undefined;
+  }
+
+  private urlMayMatch(pathname: string): boolean {
+    for (const root of this.roots) if (pathname.startsWith(root.urlPath)) return true;
+    // A URL that walks up (`/a/../artifacts`) is normalized by the URL parser already.
+    return false;
+  }
+
+  /**
+   * Whether the file the operation touches really lies inside a root: with
+   * `follow`, a symbolic link as the last component counts where it points;
+   * links in the folders above always do. A path that does not exist yet is
+   * judged by its nearest existing folder.
+   */
+  realInside(target: Target, follow: boolean): boolean {
+    const real = this.realLocation(target.path, follow);
+    if (real === undefined) return false;
+    for (const root of this.roots) {
+      const rootReal = root.real ?? this.rootReal(root);
+      if (rootReal !== undefined && isInside(real, rootReal)) return true;
+    }
+    return false;
+  }
+
+  private rootReal(root: ArtifactRoot): string | undefined {
+    const real = this.realLocation(root.dir, true);
+    // Only a folder that exists keeps its real path; a missing one may still be created (or linked) later.
+    if (real !== undefined && this.lstat(root.dir, NO_THROW) !== undefined) root.real = real;
+    return real;
+  }
+
+  private realLocation(path: string, follow: boolean): string | undefined {
+    let current = follow ? path : dirname(path);
+    let tail = follow ? '' : basename(path);
+    for (let depth = 0; depth < 256; depth++) {
+      let exists: boolean;
+      try {
+        exists = this.lstat(current, NO_THROW) !== undefined;
+      } catch {
+        return undefined; // ENOTDIR, EACCES, ELOOP: where it leads is unknown, so it is not recorded
+      }
+      if (exists) {
+        let real: string;
+        try {
+          real = this.realpath(current);
+        } catch {
+          return undefined; // a dangling link: it could create a file anywhere
+        }
+        return tail === '' ? real : join(real, tail);
+      }
+      const parent = dirname(current);
+      if (parent === current) return undefined;
+      tail = tail === '' ? basename(current) : join(basename(current), tail);
+      current = parent;
+    }
+    return undefined;
+  }
+}
+
+function needsNormalizing(s: string): boolean {
+  return (
+    s.includes('//') || (s.includes(`${sep}.`) && DOT_SEGMENT.test(s)) || s.charCodeAt(s.length - 1) === SEP
+  );
+}
+
+function isInside(path: string, dir: string): boolean {
+  return path === dir || (path.startsWith(dir) && path.charCodeAt(dir.length) === SEP);
+}
