@@ -1,0 +1,207 @@
+/**
+ * Agent Lightning output as a span processor (add it after the RL processor,
+ * before the exporters; the OTLP exporter then sends to `<store>/v1/traces`):
+ *
+ * - every span gets `agentlightning.rollout_id` / `attempt_id`: its episode's
+ *   (an episode span that carries them) or the process's
+ *   (`AGENT_LIGHTNING_ROLLOUT_ID` / `_ATTEMPT_ID`). The store drops spans
+ *   without them silently, so that is reported once;
+ * - model-call spans are renamed to what the store's default triplet adapter
+ *   matches (`openai.chat.completion`);
+ * - app rewards become `agentlightning.annotation` spans, started once the
+ *   model calls they reward have ended: an episode's outcome reward when it
+ *   ends, a step's explicit reward when the step ends, a delayed reward
+ *   (`rl.reward` span) as it is made. The primary reward is index 0;
+ * - with `AGL_EVENT_URL`, the same rewards are also POSTed to the event API.
+ */
+import { type Context, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
+import { describeError, warnOnce } from '@rl-otel/core';
+import {
+  ATTR_AGENTLIGHTNING_ATTEMPT_ID,
+  ATTR_AGENTLIGHTNING_ROLLOUT_ID,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_RL_ACTION_KIND,
+  ATTR_RL_EPISODE_DONE,
+  ATTR_RL_EPISODE_ID,
+  ATTR_RL_EPISODE_REWARD,
+  ATTR_RL_REWARD_COMPONENT_PREFIX,
+  ATTR_RL_REWARD_NAME,
+  ATTR_RL_REWARD_TARGET_SPAN_ID,
+  ATTR_RL_REWARD_VALUE,
+  agentLightningRewardNameKey,
+  agentLightningRewardValueKey,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  isFiniteNumber,
+  RL_ACTION_KIND_VALUE_LLM,
+  RL_REWARD_COMPONENT_EXPLICIT,
+  SPAN_NAME_AGENTLIGHTNING_ANNOTATION,
+  SPAN_NAME_RL_REWARD,
+} from '@rl-otel/semantic-conventions';
+import { VERSION } from '../version.ts';
+import { type AgentLightningOptions, type ResolvedAgentLightning, resolveAgentLightning } from './config.ts';
+import { RewardEventSender } from './events.ts';
+
+/** The parts of an SDK span this processor uses (structural: any 2.x/3.x SDK fits). */
+interface WritableSpan {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  spanContext(): SpanContext;
+  setAttribute(key: string, value: unknown): unknown;
+  updateName(name: string): unknown;
+}
+
+interface EndedSpan {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  spanContext(): SpanContext;
+}
+
+interface Ids {
+  rollout: string;
+  attempt: string;
+}
+
+/** Episodes whose ids are remembered (the oldest is forgotten first). */
+const MAX_EPISODES = 10_000;
+const EXPLICIT_KEY = ATTR_RL_REWARD_COMPONENT_PREFIX + RL_REWARD_COMPONENT_EXPLICIT;
+
+export class AgentLightningSpanProcessor {
+  private readonly config: ResolvedAgentLightning;
+  private readonly events: RewardEventSender | undefined;
+  private readonly episodeIds = new Map<string, Ids>();
+
+  constructor(options: AgentLightningOptions & { resolved?: ResolvedAgentLightning } = {}) {
+    const problems: string[] = [];
+    this.config = options.resolved ?? resolveAgentLightning(options, process.env, problems);
+    for (const problem of problems) warnOnce(`agl-config:${problem}`, problem);
+    this.events =
+      this.config.eventUrl === undefined
+        ? undefined
+        : new RewardEventSender(this.config.eventUrl, this.config.eventKey);
+  }
+
+  onStart(span: WritableSpan, _parentContext: Context): void {
+    if (!this.config.spans) return;
+    try {
+      this.stamp(span);
+    } catch (error) {
+      warnOnce('agl-start', `Agent Lightning output failed on a span start: ${describeError(error)}`);
+    }
+  }
+
+  onEnding(): void {}
+
+  onEnd(span: EndedSpan): void {
+    try {
+      this.rewards(span);
+    } catch (error) {
+      warnOnce('agl-end', `Agent Lightning output failed on a span end: ${describeError(error)}`);
+    }
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.events?.flush();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.events?.flush();
+  }
+
+  private stamp(span: WritableSpan): void {
+    const attrs = span.attributes;
+    const episodeId = attrs[ATTR_RL_EPISODE_ID];
+    const own = readIds(attrs);
+    let ids: Ids | undefined = own;
+    if (typeof episodeId === 'string') {
+      // An episode span that names its rollout: every later span of that episode gets it.
+      if (own !== undefined) remember(this.episodeIds, episodeId, own);
+      else ids = this.episodeIds.get(episodeId);
+    }
+    if (ids === undefined && this.config.rolloutId !== undefined && this.config.attemptId !== undefined)
+      ids = { rollout: this.config.rolloutId, attempt: this.config.attemptId };
+    if (ids === undefined) {
+      warnOnce(
+        'agl-no-ids',
+        'Agent Lightning output is on but a span has no rollout and attempt id; the LightningStore drops such spans silently. Set AGENT_LIGHTNING_ROLLOUT_ID and AGENT_LIGHTNING_ATTEMPT_ID, or give the episode rolloutId and attemptId',
+      );
+    } else if (own === undefined) {
+      span.setAttribute(ATTR_AGENTLIGHTNING_ROLLOUT_ID, ids.rollout);
+      span.setAttribute(ATTR_AGENTLIGHTNING_ATTEMPT_ID, ids.attempt);
+    }
+    const isModelCall =
+      attrs[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_CHAT ||
+      attrs[ATTR_RL_ACTION_KIND] === RL_ACTION_KIND_VALUE_LLM;
+    if (isModelCall && this.config.modelSpanName !== undefined) span.updateName(this.config.modelSpanName);
+  }
+
+  private rewards(span: EndedSpan): void {
+    if (span.name === SPAN_NAME_AGENTLIGHTNING_ANNOTATION) return;
+    const attrs = span.attributes;
+    if (attrs[ATTR_RL_EPISODE_DONE] === true && attrs[ATTR_RL_ACTION_KIND] === undefined) {
+      const reward = attrs[ATTR_RL_EPISODE_REWARD];
+      if (isFiniteNumber(reward)) this.emit(span, 'episode', reward);
+      return;
+    }
+    if (span.name === SPAN_NAME_RL_REWARD && attrs[ATTR_RL_REWARD_TARGET_SPAN_ID] !== undefined) {
+      const value = attrs[ATTR_RL_REWARD_VALUE];
+      if (isFiniteNumber(value)) this.emit(span, nameOf(attrs), value);
+      return;
+    }
+    const explicit = attrs[EXPLICIT_KEY];
+    if (attrs[ATTR_RL_ACTION_KIND] !== undefined && isFiniteNumber(explicit))
+      this.emit(span, nameOf(attrs), explicit);
+  }
+
+  /** One annotation span (a child of the rewarded span, started now: after its model calls ended) and one event. */
+  private emit(rewarded: EndedSpan, name: string, value: number): void {
+    this.events?.send(value);
+    if (!this.config.spans) return;
+    const attributes: Record<string, string | number> = {
+      [agentLightningRewardNameKey(0)]: name,
+      [agentLightningRewardValueKey(0)]: value,
+    };
+    const ids = readIds(rewarded.attributes);
+    if (ids !== undefined) {
+      attributes[ATTR_AGENTLIGHTNING_ROLLOUT_ID] = ids.rollout;
+      attributes[ATTR_AGENTLIGHTNING_ATTEMPT_ID] = ids.attempt;
+    }
+    trace
+      .getTracer('@rl-otel/instrumentation-orchestrator', VERSION)
+      .startSpan(
+        SPAN_NAME_AGENTLIGHTNING_ANNOTATION,
+        { attributes },
+        trace.setSpanContext(ROOT_CONTEXT, rewarded.spanContext()),
+      )
+      .end();
+  }
+}
+
+function readIds(attrs: Readonly<Record<string, unknown>>): Ids | undefined {
+  const rollout = attrs[ATTR_AGENTLIGHTNING_ROLLOUT_ID];
+  const attempt = attrs[ATTR_AGENTLIGHTNING_ATTEMPT_ID];
+  return typeof rollout === 'string' && typeof attempt === 'string' ? { rollout, attempt } : undefined;
+}
+
+function nameOf(attrs: Readonly<Record<string, unknown>>): string {
+  const name = attrs[ATTR_RL_REWARD_NAME];
+  return typeof name === 'string' && name !== '' ? name : RL_REWARD_COMPONENT_EXPLICIT;
+}
+
+function remember(map: Map<string, Ids>, key: string, ids: Ids): void {
+  map.delete(key);
+  map.set(key, ids);
+  if (map.size > MAX_EPISODES) map.delete(map.keys().next().value as string);
+}
+
+/**
+ * The processors `@rl-otel/auto` adds for this plugin: an Agent Lightning
+ * processor when its output is asked for (rollout/attempt ids,
+ * `RL_OTEL_AGENT_LIGHTNING=on`, or `AGL_EVENT_URL`), else none.
+ */
+export function agentLightningProcessors(env: Record<string, string | undefined> = process.env): object[] {
+  const problems: string[] = [];
+  const resolved = resolveAgentLightning({}, env, problems);
+  for (const problem of problems) warnOnce(`agl-config:${problem}`, problem);
+  if (!resolved.spans && resolved.eventUrl === undefined) return [];
+  return [new AgentLightningSpanProcessor({ resolved })];
+}
