@@ -15,6 +15,14 @@ export interface PluginDefinition {
   readonly exportName: string;
   /** npm packages it instruments; empty for a plugin of Node's built-in modules (always used). */
   readonly modules: readonly string[];
+  /** Use the plugin even when none of `modules` is installed (it also listens on diagnostics channels any code may publish to). */
+  readonly always?: boolean;
+  /**
+   * Export of a function `(env) => SpanProcessor[]` whose processors run after
+   * the RL processor and before the exporters (an output format that needs
+   * every span, say). Called once at start-up.
+   */
+  readonly processorsExport?: string;
 }
 
 export const PLUGINS: readonly PluginDefinition[] = [
@@ -61,7 +69,7 @@ export function choosePlugins(
     const modules = plugin.modules.filter(
       (m) => m.startsWith('node:') || appDirs.some((dir) => isInstalled(m, dir)),
     );
-    if (modules.length > 0) chosen.push({ plugin, modules });
+    if (modules.length > 0 || plugin.always === true) chosen.push({ plugin, modules });
   }
   return chosen;
 }
