@@ -32,6 +32,14 @@ export const PLUGINS: readonly PluginDefinition[] = [
     exportName: 'HttpInstrumentation',
     modules: [],
   },
+  {
+    name: 'orchestrator',
+    packageName: '@rl-otel/instrumentation-orchestrator',
+    exportName: 'OrchestratorInstrumentation',
+    modules: ['@langchain/langgraph'],
+    always: true,
+    processorsExport: 'agentLightningProcessors',
+  },
 ];
 
 /** Whether `name` is installed in `from` or a folder above it (a cheap stat walk, no resolution). */
