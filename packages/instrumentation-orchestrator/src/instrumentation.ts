@@ -80,14 +80,23 @@ export class OrchestratorInstrumentation extends RlInstrumentationBase<Orchestra
     let t = tracings.get(this);
     if (t !== undefined) return t;
     const running = new Map<string, Episode>();
-    const prices = resolvePrices(this.getConfig().prices);
+    // Resolved once per `prices` option (setConfig may replace it); the environment is read once.
+    let pricesOption: PriceTable | undefined | null = null;
+    let prices: PriceTable | undefined;
     t = {
       tracer: () => this.tracer,
       captureContent: () =>
         this.getConfig().captureMessageContent ??
         envFlag(process.env.RL_OTEL_CAPTURE_MESSAGE_CONTENT) ??
         false,
-      prices: () => prices,
+      prices: () => {
+        const option = this.getConfig().prices;
+        if (option !== pricesOption) {
+          pricesOption = option;
+          prices = resolvePrices(option);
+        }
+        return prices;
+      },
       hook: (name: 'requestHook' | 'responseHook', span: Span, info: OrchestratorSpanInfo) =>
         this.runHook(name, this.getConfig()[name], span, info),
       running,
