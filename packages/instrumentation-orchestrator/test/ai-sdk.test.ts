@@ -110,7 +110,11 @@ describe('Vercel AI SDK adapter', () => {
                 { type: 'stream-start', warnings: [] },
                 { type: 'response-metadata', id: 'stream-1', modelId: 'mock-streamer' },
                 { type: 'tool-call', toolCallId: 's1', toolName: 'add', input: '{"a":2,"b":2}' },
-                { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: usage(7, 2) },
+                {
+                  type: 'finish',
+                  finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+                  usage: usage(7, 2),
+                },
               ]
             : [
                 { type: 'stream-start', warnings: [] },
@@ -196,7 +200,12 @@ describe('Vercel AI SDK adapter', () => {
     h.instrumentation.disable();
     const list = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] }).AI_SDK_TELEMETRY_INTEGRATIONS;
     assert.deepEqual(list, []);
-    const result = await generateText({ model: scriptedModel(), prompt: 'x', tools, stopWhen: isStepCount(5) });
+    const result = await generateText({
+      model: scriptedModel(),
+      prompt: 'x',
+      tools,
+      stopWhen: isStepCount(5),
+    });
     assert.equal(result.text, 'three');
     assert.equal(h.spans().length, 0);
   });

@@ -151,11 +151,14 @@ describe('hook API (rl-otel:* channels)', () => {
     const h = setup();
     const episode = diagnosticsChannel.tracingChannel('rl-otel:episode');
     const step = diagnosticsChannel.tracingChannel('rl-otel:step');
-    await episode.tracePromise(async () => {
-      step.traceSync(() => 1, { name: 'sync-step' });
-      await step.tracePromise(async () => 2, { name: 'async-step' });
-      diagnosticsChannel.channel(CHANNELS.outcome).publish({ reward: 2 });
-    }, { id: 'direct', name: 'raw' });
+    await episode.tracePromise(
+      async () => {
+        step.traceSync(() => 1, { name: 'sync-step' });
+        await step.tracePromise(async () => 2, { name: 'async-step' });
+        diagnosticsChannel.channel(CHANNELS.outcome).publish({ reward: 2 });
+      },
+      { id: 'direct', name: 'raw' },
+    );
     assert.deepEqual(
       h.sink.triplets.map((t) => [t.action.name, t.step, t.done]),
       [
@@ -219,11 +222,19 @@ describe('hook API (rl-otel:* channels)', () => {
     results.push(await runStep({ name: '' }, () => 'unnamed ran'));
     assert.deepEqual(results, ['ran anyway', 'step ran', 'unnamed ran']);
     assert.deepEqual(
-      h.sink.triplets.map((t) => [t.action.name, t.done, t.reward.components.explicit, t.reward.components.episode]),
+      h.sink.triplets.map((t) => [
+        t.action.name,
+        t.done,
+        t.reward.components.explicit,
+        t.reward.components.episode,
+      ]),
       [['ok', true, undefined, undefined]],
       'only the valid step, with no reward taken from bad input',
     );
-    assert.ok(h.warnings.some((w) => /step "orphan" ran outside any episode/.test(w)), h.warnings.join('\n'));
+    assert.ok(
+      h.warnings.some((w) => /step "orphan" ran outside any episode/.test(w)),
+      h.warnings.join('\n'),
+    );
     assert.ok(h.warnings.some((w) => /reward\(\) needs a finite number, got NaN/.test(w)));
     assert.ok(h.warnings.some((w) => /episodeDone was given the reward NaN/.test(w)));
     assert.ok(h.warnings.some((w) => /episode "no-such-episode", which is not running/.test(w)));
