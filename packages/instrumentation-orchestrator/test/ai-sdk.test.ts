@@ -171,7 +171,7 @@ describe('Vercel AI SDK adapter', () => {
     const failing = {
       add: tool({
         inputSchema: jsonSchema<{ a: number }>({ type: 'object' }),
-        execute: async () => {
+        execute: async (): Promise<number> => {
           throw new Error('tool broke');
         },
       }),

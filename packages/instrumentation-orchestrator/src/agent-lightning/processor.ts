@@ -56,6 +56,16 @@ interface EndedSpan {
   spanContext(): SpanContext;
 }
 
+interface Reward {
+  name: string;
+  value: number;
+}
+
+interface Held {
+  span: EndedSpan;
+  rewards: Reward[];
+}
+
 interface Ids {
   rollout: string;
   attempt: string;
@@ -69,6 +79,8 @@ export class AgentLightningSpanProcessor {
   private readonly config: ResolvedAgentLightning;
   private readonly events: RewardEventSender | undefined;
   private readonly episodeIds = new Map<string, Ids>();
+  /** Step rewards waiting for their episode's next model call or end, by episode id. */
+  private readonly held = new Map<string, Held>();
 
   constructor(options: AgentLightningOptions & { resolved?: ResolvedAgentLightning } = {}) {
     const problems: string[] = [];
@@ -100,11 +112,21 @@ export class AgentLightningSpanProcessor {
   }
 
   async forceFlush(): Promise<void> {
+    this.safely(() => this.releaseAll());
     await this.events?.flush();
   }
 
   async shutdown(): Promise<void> {
+    this.safely(() => this.releaseAll());
     await this.events?.flush();
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      warnOnce('agl-flush', `Agent Lightning output failed to write held rewards: ${describeError(error)}`);
+    }
   }
 
   private stamp(span: WritableSpan): void {
@@ -131,35 +153,70 @@ export class AgentLightningSpanProcessor {
     const isModelCall =
       attrs[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_CHAT ||
       attrs[ATTR_RL_ACTION_KIND] === RL_ACTION_KIND_VALUE_LLM;
-    if (isModelCall && this.config.modelSpanName !== undefined) span.updateName(this.config.modelSpanName);
+    if (!isModelCall) return;
+    if (this.config.modelSpanName !== undefined) span.updateName(this.config.modelSpanName);
+    // A new model call: the rewards held for the previous one go out now, still after it ended.
+    if (typeof episodeId === 'string') this.release(episodeId);
   }
 
   private rewards(span: EndedSpan): void {
     if (span.name === SPAN_NAME_AGENTLIGHTNING_ANNOTATION) return;
     const attrs = span.attributes;
+    const episodeId = typeof attrs[ATTR_RL_EPISODE_ID] === 'string' ? attrs[ATTR_RL_EPISODE_ID] : undefined;
     if (attrs[ATTR_RL_EPISODE_DONE] === true && attrs[ATTR_RL_ACTION_KIND] === undefined) {
       const reward = attrs[ATTR_RL_EPISODE_REWARD];
-      if (isFiniteNumber(reward)) this.emit(span, 'episode', reward);
+      const rewards: Reward[] = [];
+      if (isFiniteNumber(reward)) {
+        this.events?.send(reward);
+        rewards.push({ name: 'episode', value: reward });
+      }
+      const held = episodeId === undefined ? undefined : this.take(episodeId);
+      if (held !== undefined && rewards.length === 0) this.annotate(held.span, held.rewards);
+      else if (rewards.length > 0)
+        this.annotate(span, held === undefined ? rewards : [...rewards, ...held.rewards]);
       return;
     }
     if (span.name === SPAN_NAME_RL_REWARD && attrs[ATTR_RL_REWARD_TARGET_SPAN_ID] !== undefined) {
       const value = attrs[ATTR_RL_REWARD_VALUE];
-      if (isFiniteNumber(value)) this.emit(span, nameOf(attrs), value);
+      if (!isFiniteNumber(value)) return;
+      this.events?.send(value);
+      this.annotate(span, [{ name: nameOf(attrs), value }]);
       return;
     }
     const explicit = attrs[EXPLICIT_KEY];
-    if (attrs[ATTR_RL_ACTION_KIND] !== undefined && isFiniteNumber(explicit))
-      this.emit(span, nameOf(attrs), explicit);
+    if (attrs[ATTR_RL_ACTION_KIND] === undefined || !isFiniteNumber(explicit)) return;
+    this.events?.send(explicit);
+    const rewards = [{ name: nameOf(attrs), value: explicit }];
+    if (episodeId === undefined) {
+      this.annotate(span, rewards);
+      return;
+    }
+    // Held until the episode's next model call starts or the episode ends: the
+    // model call it rewards then gets one annotation, with the outcome first.
+    this.release(episodeId);
+    this.held.set(episodeId, { span, rewards });
+    if (this.held.size > MAX_EPISODES) this.release(this.held.keys().next().value as string);
   }
 
-  /** One annotation span (a child of the rewarded span, started now: after its model calls ended) and one event. */
-  private emit(rewarded: EndedSpan, name: string, value: number): void {
-    this.events?.send(value);
+  private take(episodeId: string): Held | undefined {
+    const held = this.held.get(episodeId);
+    this.held.delete(episodeId);
+    return held;
+  }
+
+  private release(episodeId: string): void {
+    const held = this.take(episodeId);
+    if (held !== undefined) this.annotate(held.span, held.rewards);
+  }
+
+  /** One annotation span, a child of the rewarded span, started now: after the model calls it rewards ended. */
+  private annotate(rewarded: EndedSpan, rewards: Reward[]): void {
     if (!this.config.spans) return;
-    const attributes: Record<string, string | number> = {
-      [agentLightningRewardNameKey(0)]: name,
-      [agentLightningRewardValueKey(0)]: value,
-    };
+    const attributes: Record<string, string | number> = {};
+    rewards.forEach((reward, i) => {
+      attributes[agentLightningRewardNameKey(i)] = reward.name;
+      attributes[agentLightningRewardValueKey(i)] = reward.value;
+    });
     const ids = readIds(rewarded.attributes);
     if (ids !== undefined) {
       attributes[ATTR_AGENTLIGHTNING_ROLLOUT_ID] = ids.rollout;
@@ -173,6 +230,10 @@ export class AgentLightningSpanProcessor {
         trace.setSpanContext(ROOT_CONTEXT, rewarded.spanContext()),
       )
       .end();
+  }
+
+  private releaseAll(): void {
+    for (const episodeId of [...this.held.keys()]) this.release(episodeId);
   }
 }
 
