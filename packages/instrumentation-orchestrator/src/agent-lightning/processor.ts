@@ -14,7 +14,7 @@
  *   (`rl.reward` span) as it is made. The primary reward is index 0;
  * - with `AGL_EVENT_URL`, the same rewards are also POSTed to the event API.
  */
-import { type Context, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
+import { type Context, type HrTime, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
 import { describeError, warnOnce } from '@rl-otel/core';
 import {
   ATTR_AGENTLIGHTNING_ATTEMPT_ID,
@@ -53,6 +53,7 @@ interface WritableSpan {
 interface EndedSpan {
   readonly name: string;
   readonly attributes: Readonly<Record<string, unknown>>;
+  readonly endTime: HrTime;
   spanContext(): SpanContext;
 }
 
@@ -81,6 +82,8 @@ export class AgentLightningSpanProcessor {
   private readonly episodeIds = new Map<string, Ids>();
   /** Step rewards waiting for their episode's next model call or end, by episode id. */
   private readonly held = new Map<string, Held>();
+  /** When the latest model call of each episode with held rewards ended. */
+  private readonly lastModelEnd = new Map<string, HrTime>();
 
   constructor(options: AgentLightningOptions & { resolved?: ResolvedAgentLightning } = {}) {
     const problems: string[] = [];
@@ -150,19 +153,21 @@ export class AgentLightningSpanProcessor {
       span.setAttribute(ATTR_AGENTLIGHTNING_ROLLOUT_ID, ids.rollout);
       span.setAttribute(ATTR_AGENTLIGHTNING_ATTEMPT_ID, ids.attempt);
     }
-    const isModelCall =
-      attrs[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_CHAT ||
-      attrs[ATTR_RL_ACTION_KIND] === RL_ACTION_KIND_VALUE_LLM;
-    if (!isModelCall) return;
+    if (!isModelCall(attrs)) return;
     if (this.config.modelSpanName !== undefined) span.updateName(this.config.modelSpanName);
-    // A new model call: the rewards held for the previous one go out now, still after it ended.
-    if (typeof episodeId === 'string') this.release(episodeId);
+    // A new model call: the rewards held for the previous one go out now,
+    // stamped with the time that call ended, so they attach to it and not to this one.
+    if (typeof episodeId === 'string') this.release(episodeId, this.lastModelEnd.get(episodeId));
   }
 
   private rewards(span: EndedSpan): void {
     if (span.name === SPAN_NAME_AGENTLIGHTNING_ANNOTATION) return;
     const attrs = span.attributes;
     const episodeId = typeof attrs[ATTR_RL_EPISODE_ID] === 'string' ? attrs[ATTR_RL_EPISODE_ID] : undefined;
+    if (isModelCall(attrs)) {
+      if (episodeId !== undefined) remember(this.lastModelEnd, episodeId, span.endTime);
+      return;
+    }
     if (attrs[ATTR_RL_EPISODE_DONE] === true && attrs[ATTR_RL_ACTION_KIND] === undefined) {
       const reward = attrs[ATTR_RL_EPISODE_REWARD];
       const rewards: Reward[] = [];
@@ -171,6 +176,7 @@ export class AgentLightningSpanProcessor {
         rewards.push({ name: 'episode', value: reward });
       }
       const held = episodeId === undefined ? undefined : this.take(episodeId);
+      if (episodeId !== undefined) this.lastModelEnd.delete(episodeId);
       if (held !== undefined && rewards.length === 0) this.annotate(held.span, held.rewards);
       else if (rewards.length > 0)
         this.annotate(span, held === undefined ? rewards : [...rewards, ...held.rewards]);
@@ -193,7 +199,7 @@ export class AgentLightningSpanProcessor {
     }
     // Held until the episode's next model call starts or the episode ends: the
     // model call it rewards then gets one annotation, with the outcome first.
-    this.release(episodeId);
+    this.release(episodeId, this.lastModelEnd.get(episodeId));
     this.held.set(episodeId, { span, rewards });
     if (this.held.size > MAX_EPISODES) this.release(this.held.keys().next().value as string);
   }
@@ -204,13 +210,13 @@ export class AgentLightningSpanProcessor {
     return held;
   }
 
-  private release(episodeId: string): void {
+  private release(episodeId: string, at?: HrTime): void {
     const held = this.take(episodeId);
-    if (held !== undefined) this.annotate(held.span, held.rewards);
+    if (held !== undefined) this.annotate(held.span, held.rewards, at);
   }
 
-  /** One annotation span, a child of the rewarded span, started now: after the model calls it rewards ended. */
-  private annotate(rewarded: EndedSpan, rewards: Reward[]): void {
+  /** One annotation span, a child of the rewarded span, started at `at` (default now): once the model calls it rewards ended. */
+  private annotate(rewarded: EndedSpan, rewards: Reward[], at?: HrTime): void {
     if (!this.config.spans) return;
     const attributes: Record<string, string | number> = {};
     rewards.forEach((reward, i) => {
@@ -226,7 +232,7 @@ export class AgentLightningSpanProcessor {
       .getTracer('@rl-otel/instrumentation-orchestrator', VERSION)
       .startSpan(
         SPAN_NAME_AGENTLIGHTNING_ANNOTATION,
-        { attributes },
+        { attributes, startTime: at },
         trace.setSpanContext(ROOT_CONTEXT, rewarded.spanContext()),
       )
       .end();
@@ -235,6 +241,13 @@ export class AgentLightningSpanProcessor {
   private releaseAll(): void {
     for (const episodeId of [...this.held.keys()]) this.release(episodeId);
   }
+}
+
+function isModelCall(attrs: Readonly<Record<string, unknown>>): boolean {
+  return (
+    attrs[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_CHAT ||
+    attrs[ATTR_RL_ACTION_KIND] === RL_ACTION_KIND_VALUE_LLM
+  );
 }
 
 function readIds(attrs: Readonly<Record<string, unknown>>): Ids | undefined {
@@ -248,7 +261,7 @@ function nameOf(attrs: Readonly<Record<string, unknown>>): string {
   return typeof name === 'string' && name !== '' ? name : RL_REWARD_COMPONENT_EXPLICIT;
 }
 
-function remember(map: Map<string, Ids>, key: string, ids: Ids): void {
+function remember<V>(map: Map<string, V>, key: string, ids: V): void {
   map.delete(key);
   map.set(key, ids);
   if (map.size > MAX_EPISODES) map.delete(map.keys().next().value as string);
