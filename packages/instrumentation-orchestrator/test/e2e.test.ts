@@ -150,4 +150,48 @@ describe('node --import @rl-otel/auto on orchestration loops', () => {
       assert.equal(lines[1]?.reward.components.http_client_calls, 1);
     });
   }
+
+  test('examples/agent-loop: its episodes, steps and rewards land in the triplet file', async () => {
+    const triplets = join(tmp(), 'triplets.jsonl');
+    const example = fileURLToPath(new URL('../../../examples/agent-loop/', import.meta.url));
+    const result = await runNode('app.mjs', {
+      cwd: example,
+      env: {
+        RL_OTEL_TRIPLETS_FILE: triplets,
+        RL_OTEL_REWARD_WEIGHTS: 'success=0,cost_usd=-1000',
+        RL_OTEL_MODEL_PRICES:
+          '{"coder-large":{"input":2.5,"output":10},"planner-small":{"input":0.15,"output":0.6},"reviewer-small":{"input":0.15,"output":0.6}}',
+      },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(rlWarnings(result.stderr), []);
+    const lines = readJsonl<Triplet>(triplets);
+    const episode = (id: string) => lines.filter((l) => l.episode_id === id).sort((a, b) => a.step - b.step);
+    assert.deepEqual(
+      episode('task-sort').map((l) => l.action.name),
+      ['plan', 'write_code', 'run_tests', 'write_code', 'run_tests', 'review'],
+    );
+    for (const [id, reason, outcome] of [
+      ['task-add', 'success', 1],
+      ['task-sort', 'success', 1],
+      ['task-parse', 'failure', -1],
+    ] as const) {
+      const steps = episode(id);
+      assert.deepEqual(
+        steps.map((l) => l.step),
+        steps.map((_, i) => i),
+      );
+      assert.deepEqual(
+        steps.map((l) => l.done),
+        steps.map((_, i) => i === steps.length - 1),
+      );
+      const last = steps.at(-1);
+      assert.equal(last?.termination_reason, reason);
+      assert.equal(last?.reward.components.episode, outcome);
+      for (const t of steps.filter((l) => l.action.name === 'run_tests'))
+        assert.equal(Math.abs(t.reward.value), 0.2, 'the tester’s shaping reward');
+      for (const t of steps.filter((l) => l.action.name === 'write_code'))
+        assert.ok(t.reward.value < 0 && (t.reward.components.cost_usd ?? 0) > 0, 'model cost is a penalty');
+    }
+  });
 });
