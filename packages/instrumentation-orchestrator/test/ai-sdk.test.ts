@@ -26,6 +26,8 @@ function scriptedModel() {
           usage: usage(10, 5),
           warnings: [],
           response: { id: `resp-${n}`, modelId: 'mock-planner' },
+          // as an OpenAI-compatible server that returns token ids (vLLM) might report them
+          providerMetadata: { vllm: { promptTokenIds: [101, 102], responseTokenIds: [7] } },
         };
       return {
         content: [{ type: 'text', text: 'three' }],
@@ -75,6 +77,8 @@ describe('Vercel AI SDK adapter', () => {
     assert.equal(chats[0]?.attributes['gen_ai.usage.input_tokens'], 10);
     assert.equal(chats[0]?.attributes['gen_ai.usage.output_tokens'], 5);
     assert.equal(chats[0]?.attributes['gen_ai.provider.name'], 'mock-provider');
+    assert.deepEqual(chats[0]?.attributes.prompt_token_ids, [101, 102]);
+    assert.deepEqual(chats[0]?.attributes.response_token_ids, [7]);
     assert.equal(chats[0]?.parentSpanContext?.spanId, steps[0]?.spanContext().spanId);
     const add = h.span('execute_tool add');
     assert.equal(add.attributes['gen_ai.tool.call.id'], 'c1');
