@@ -8,14 +8,15 @@
  * response ids of streamed calls too, and lets tool and model work run inside
  * our spans (`executeTool`, `executeLanguageModelCall`) through `context.with`.
  *
- * One AI SDK call is an episode when none is running (else it joins it);
+ * One AI SDK call is an episode unless an explicit one is running (then it joins it);
  * each of its steps (one model call and the tools it asked for) is a step.
  */
 import { type Context, context } from '@opentelemetry/api';
-import { currentEpisode, describeError, warnOnce } from '@rl-otel/core';
+import { describeError, warnOnce } from '@rl-otel/core';
 import { ATTR_RL_ACTION_NAME } from '@rl-otel/semantic-conventions';
 import {
   finish,
+  inExplicitEpisode,
   recordModelResult,
   type Started,
   startModelCall,
@@ -85,10 +86,9 @@ export function createAiSdkIntegration(t: Tracing, isEnabled: () => boolean): ob
       const parent = context.active();
       const agent =
         typeof e.functionId === 'string' && e.functionId !== '' ? e.functionId : String(e.operationId);
-      const workflow =
-        currentEpisode(parent) === undefined
-          ? startWorkflow(t, agent, { always: false, source: 'ai', data: e }, parent)
-          : undefined;
+      const workflow = inExplicitEpisode(parent)
+        ? undefined
+        : startWorkflow(t, agent, { always: false, source: 'ai', data: e }, parent);
       calls.set(String(e.callId), {
         parent,
         agent,

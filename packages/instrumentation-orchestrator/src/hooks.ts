@@ -103,8 +103,6 @@ export interface RewardMessage {
   source?: string;
 }
 
-type Traced<M> = (message: M) => unknown;
-
 function trace<M extends object, T>(
   name: string,
   message: M,
@@ -114,7 +112,7 @@ function trace<M extends object, T>(
   // tracePromise needs a promise: run fn in an async wrapper so that sync functions work too.
   const run = async (m: M): Promise<T> => fn(m);
   if (!channel.hasSubscribers) return run(message);
-  return channel.tracePromise(run as Traced<M> as (m: M) => Promise<T>, message, undefined, message);
+  return channel.tracePromise(run, message, undefined, message);
 }
 
 /** Runs `fn` as one episode; it ends when `fn` settles (`success`, or `error` if it throws, unless `episodeDone` said otherwise). */

@@ -10,6 +10,7 @@ import {
   currentEpisode,
   type Episode,
   type EpisodeOutcome,
+  findEpisode,
   startEpisode,
   warnOnce,
 } from '@rl-otel/core';
@@ -92,9 +93,21 @@ export function isControlFlow(error: unknown): boolean {
 }
 
 /**
+ * Whether `ctx` runs inside an episode started in this process (`withEpisode`,
+ * `runEpisode`, an adapter run) that has not ended. An HTTP request's one-step
+ * episode or an episode carried in baggage does not count: an orchestrator
+ * run there is a trajectory of its own.
+ */
+export function inExplicitEpisode(ctx: Context): boolean {
+  const current = currentEpisode(ctx);
+  const episode = current === undefined ? undefined : findEpisode(current.id);
+  return episode !== undefined && episode.origin === 'explicit' && !episode.ended;
+}
+
+/**
  * An orchestrator run: a new episode (its span is `invoke_workflow <name>`)
- * when there is none yet or `always` is set, else a plain `invoke_workflow`
- * span inside the running episode.
+ * when no explicit episode is running or `always` is set, else a plain
+ * `invoke_workflow` span inside the running episode.
  */
 export function startWorkflow(t: Tracing, name: string, options: WorkflowOptions, parent: Context): Workflow {
   const info: OrchestratorSpanInfo = { kind: 'episode', source: options.source, data: options.data };
@@ -105,7 +118,7 @@ export function startWorkflow(t: Tracing, name: string, options: WorkflowOptions
   if (options.rolloutId !== undefined) attributes[ATTR_AGENTLIGHTNING_ROLLOUT_ID] = options.rolloutId;
   if (options.attemptId !== undefined) attributes[ATTR_AGENTLIGHTNING_ATTEMPT_ID] = options.attemptId;
   const spanName = `${GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW} ${name}`;
-  if (options.always || currentEpisode(parent) === undefined) {
+  if (options.always || !inExplicitEpisode(parent)) {
     const episode = startEpisode({ id: options.id, name: spanName, attributes }, parent);
     t.running.set(episode.id, episode);
     t.hook('requestHook', episode.span, info);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { withEpisode } from '@rl-otel/core';
 import { episodeDone, runStep } from '@rl-otel/instrumentation-orchestrator';
 import { generateText, isStepCount, jsonSchema, streamText, tool } from 'ai';
@@ -168,6 +168,29 @@ describe('Vercel AI SDK adapter', () => {
         ['outer', 2, 'ai.generateText respond', true, 1],
       ],
     );
+  });
+
+  test('inside an HTTP request (a one-step episode) the AI SDK call is an episode of its own', async () => {
+    const h = setup();
+    const request = trace
+      .getTracer('http')
+      .startSpan('POST', { attributes: { 'rl.action.kind': 'http', 'rl.action.name': 'POST /chat' } });
+    await context.with(trace.setSpan(context.active(), request), () =>
+      generateText({ model: scriptedModel(), prompt: 'x', tools, stopWhen: isStepCount(5) }),
+    );
+    request.end();
+    const agent = h.sink.triplets.filter((l) => l.action.kind === 'step');
+    assert.deepEqual(
+      agent.map((l) => [l.step, l.done]),
+      [
+        [0, false],
+        [1, true],
+      ],
+    );
+    const http = h.sink.triplets.find((l) => l.action.kind === 'http');
+    assert.notEqual(http?.episode_id, agent[0]?.episode_id);
+    assert.equal(http?.done, true);
+    assert.equal(http?.reward.components.llm_calls, 2, 'the agent’s work still folds into the request');
   });
 
   test('a failing tool is an error on its span; a failing model ends the episode with error', async () => {
