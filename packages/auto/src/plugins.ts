@@ -21,6 +21,14 @@ export interface PluginDefinition {
    * time), and loading them before rl-otel does no harm.
    */
   readonly channelsOnly?: boolean;
+  /** Use the plugin even when none of `modules` is installed (it also listens on diagnostics channels any code may publish to). */
+  readonly always?: boolean;
+  /**
+   * Export of a function `(env) => SpanProcessor[]` whose processors run after
+   * the RL processor and before the exporters (an output format that needs
+   * every span, say). Called once at start-up.
+   */
+  readonly processorsExport?: string;
 }
 
 export const PLUGINS: readonly PluginDefinition[] = [
@@ -49,6 +57,14 @@ export const PLUGINS: readonly PluginDefinition[] = [
     packageName: '@rl-otel/instrumentation-fs',
     exportName: 'FsInstrumentation',
     modules: [],
+  },
+  {
+    name: 'orchestrator',
+    packageName: '@rl-otel/instrumentation-orchestrator',
+    exportName: 'OrchestratorInstrumentation',
+    modules: ['@langchain/langgraph'],
+    always: true,
+    processorsExport: 'agentLightningProcessors',
   },
 ];
 
@@ -87,7 +103,7 @@ export function choosePlugins(
     const modules = plugin.modules.filter(
       (m) => m.startsWith('node:') || appDirs.some((dir) => isInstalled(m, dir)),
     );
-    if (modules.length > 0) chosen.push({ plugin, modules });
+    if (modules.length > 0 || plugin.always === true) chosen.push({ plugin, modules });
   }
   return chosen;
 }

@@ -13,7 +13,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import {
   VERSION as CORE_VERSION,
   describeError,
@@ -27,7 +27,7 @@ import {
 import { type AutoConfig, type LogLevel, readConfig } from './config.ts';
 import { createExportProcessors } from './exporters.ts';
 import { modulesLoadedTooEarly, registerEsmHooks } from './hooks.ts';
-import { choosePlugins } from './plugins.ts';
+import { choosePlugins, type PluginChoice } from './plugins.ts';
 import { installShutdown } from './shutdown.ts';
 
 const requireHere = createRequire(import.meta.url);
@@ -80,6 +80,8 @@ function start(): AutoHandle | undefined {
     ? new JsonlFileSink({ path: config.tripletsFile, maxQueuedLines: config.tripletQueue })
     : undefined;
   const rl = new RLSpanProcessor({ sink });
+  const appDirs = appDirectories();
+  const chosen = choosePlugins(config.enabledPlugins, config.disabledPlugins, appDirs);
   let ended = 0;
   const counter = {
     onStart() {},
@@ -96,12 +98,15 @@ function start(): AutoHandle | undefined {
       'telemetry.distro.name': 'rl-otel',
       'telemetry.distro.version': CORE_VERSION,
     }),
-    spanProcessors: [rl as never, counter as never, ...createExportProcessors(config, env)],
+    spanProcessors: [
+      rl as never,
+      ...pluginProcessors(chosen, env),
+      counter as never,
+      ...createExportProcessors(config, env),
+    ],
   });
   trace.setGlobalTracerProvider(provider);
 
-  const appDirs = appDirectories();
-  const chosen = choosePlugins(config.enabledPlugins, config.disabledPlugins, appDirs);
   const include = chosen.filter((c) => c.plugin.channelsOnly !== true).flatMap((c) => c.modules);
   const early = modulesLoadedTooEarly(include);
   if (early.length > 0) {
@@ -150,6 +155,26 @@ function start(): AutoHandle | undefined {
     config.shutdownTimeoutMs,
   );
   return { config, provider, instrumentations, sink, ready };
+}
+
+/** Span processors that chosen plugins contribute (`processorsExport`); a plugin that fails is reported once. */
+function pluginProcessors(chosen: readonly PluginChoice[], env: NodeJS.ProcessEnv): SpanProcessor[] {
+  const out: SpanProcessor[] = [];
+  for (const { plugin } of chosen) {
+    if (plugin.processorsExport === undefined) continue;
+    try {
+      const factory = (requireHere(plugin.packageName) as Record<string, unknown>)[plugin.processorsExport];
+      if (typeof factory !== 'function')
+        throw new Error(`${plugin.packageName} has no function ${plugin.processorsExport}`);
+      out.push(...((factory as (e: NodeJS.ProcessEnv) => SpanProcessor[])(env) ?? []));
+    } catch (error) {
+      warnOnce(
+        `plugin-processors:${plugin.name}`,
+        `the ${plugin.name} plugin's span processors could not be added (${describeError(error)}); the rest works`,
+      );
+    }
+  }
+  return out;
 }
 
 /** Folders the app's packages are installed from: the entry script's folder and the working directory. */

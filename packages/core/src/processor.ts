@@ -29,6 +29,7 @@ import {
   RL_REWARD_SOURCE_VALUE_ENV,
   RL_REWARD_SOURCE_VALUE_HEURISTIC,
   RL_TERMINATION_REASON_VALUE_SINGLE_STEP,
+  roundReward,
 } from '@rl-otel/semantic-conventions';
 import { TripletAssembler } from './assembler.ts';
 import { EPISODE_SCOPE_KEY, type EpisodeScope } from './context.ts';
@@ -183,7 +184,8 @@ export class RLSpanProcessor {
         [RL_REWARD_COMPONENT_LATENCY_MS]: round3(ms),
       };
       if (record.components !== undefined) {
-        for (const name in record.components) components[name] = round3(record.components[name] as number);
+        for (const name in record.components)
+          components[name] = roundComponent(name, record.components[name] as number);
       }
       let value: number;
       let source: string;
@@ -279,6 +281,11 @@ export function addRewardComponent(span: object | undefined, name: string, amoun
 
 function kindPrefix(kind: string): string {
   return kind.includes('.') ? kind.replaceAll('.', '_') : kind;
+}
+
+/** Times to the microsecond; other components (dollars of model cost, say) keep their small values. */
+function roundComponent(name: string, value: number): number {
+  return name.endsWith('_ms') ? round3(value) : roundReward(value);
 }
 
 function round3(value: number): number {

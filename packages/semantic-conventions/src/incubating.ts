@@ -28,6 +28,12 @@ export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reaso
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens' as const;
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens' as const;
 export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id' as const;
+/**
+ * Flattened messages (`gen_ai.prompt.<i>.role|content`, `gen_ai.completion.<i>.role|content`):
+ * the older GenAI form that Agent Lightning's adapter still reads. Written only when content capture is on.
+ */
+export const ATTR_GEN_AI_PROMPT_PREFIX = 'gen_ai.prompt.' as const;
+export const ATTR_GEN_AI_COMPLETION_PREFIX = 'gen_ai.completion.' as const;
 
 export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW = 'invoke_workflow' as const;
 export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT = 'invoke_agent' as const;

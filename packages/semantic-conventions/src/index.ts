@@ -1,3 +1,4 @@
+export * from './agent-lightning.ts';
 export * from './attributes.ts';
 export * from './file.ts';
 export * from './incubating.ts';
