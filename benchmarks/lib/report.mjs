@@ -46,7 +46,7 @@ function section(result) {
       const v = c.variants;
       const e = c.exported;
       lines.push(
-        `| ${c.name} | ${fmt(v.bare.median, 0)} ${spread(v.bare)} | ${fmt(v['rl-otel'].median, 0)} ${spread(v['rl-otel'])} | ${fmt(v.upstream.median, 0)} ${spread(v.upstream)} | ${pct(c.throughputLoss['rl-otel'])} | ${pct(c.throughputLoss.upstream)} | ${verdict(c)} | rl-otel ${e['rl-otel'].spans} / ${e['rl-otel'].triplets} / ${e['rl-otel'].requests}; upstream ${e.upstream.spans} / – / ${e.upstream.requests} |`,
+        `| ${c.name}${c.upstream && c.upstream !== '@opentelemetry/auto-instrumentations-node' ? ` (upstream: ${c.upstream})` : ''} | ${fmt(v.bare.median, 0)} ${spread(v.bare)} | ${fmt(v['rl-otel'].median, 0)} ${spread(v['rl-otel'])} | ${fmt(v.upstream.median, 0)} ${spread(v.upstream)} | ${pct(c.throughputLoss['rl-otel'])} | ${pct(c.throughputLoss.upstream)} | ${verdict(c)} | rl-otel ${e['rl-otel'].spans} / ${e['rl-otel'].triplets} / ${e['rl-otel'].requests}; upstream ${e.upstream.spans} / – / ${e.upstream.requests} |`,
       );
     }
   } else if (result.suite === 'memory') {

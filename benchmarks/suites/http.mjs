@@ -14,9 +14,14 @@ export const title = 'HTTP throughput (requests per second)';
 export const APPS = [
   { framework: 'node:http', script: 'apps/http-node.mjs', esm: true },
   { framework: 'express', pending: 'the Express plugin has not landed yet' },
-  { framework: 'fastify', pending: 'the Fastify plugin has not landed yet' },
+  {
+    framework: 'fastify',
+    script: 'apps/fastify.mjs',
+    esm: true,
+    upstream: { name: '@fastify/otel', nodeArgs: ['--import', './apps/upstream-fastify.mjs'] },
+  },
   { framework: 'koa', pending: 'the Koa plugin has not landed yet' },
-  { framework: 'hono', pending: 'the Hono plugin has not landed yet' },
+  { framework: 'hono', script: 'apps/hono.mjs', esm: true },
 ];
 
 const ROUTES = [
@@ -55,7 +60,10 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
         progress(`http · ${app.framework} · ${variant} · round ${i + 1}/${rounds} · starting`);
         const server = await startServer(app.script, {
           cwd: dir,
-          nodeArgs: nodeArgs(variant, { esm: app.esm }),
+          nodeArgs:
+            variant === 'upstream' && app.upstream
+              ? app.upstream.nodeArgs
+              : nodeArgs(variant, { esm: app.esm }),
           env: variantEnv(variant, { sinkUrl: sink.url, tripletsFile: triplets }),
           wrapper: pin(0, cores),
         });
@@ -86,6 +94,7 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
       cases.push({
         name: `${app.framework} ${route}`,
         unit: 'req/s',
+        upstream: app.upstream?.name ?? '@opentelemetry/auto-instrumentations-node',
         variants,
         ratioToBare: { 'rl-otel': round(1 - loss('rl-otel')), upstream: round(1 - loss('upstream')) },
         throughputLoss: { 'rl-otel': round(loss('rl-otel')), upstream: round(loss('upstream')) },
