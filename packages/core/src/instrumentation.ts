@@ -136,3 +136,5 @@ export function recordError(span: Span, error: unknown, errorType?: string): voi
     // a span that cannot record is not the app's problem
   }
 }
+
+export { httpErrorStatus, joinRoutePath, recordHandlerError, routePattern } from './frameworks.ts';
