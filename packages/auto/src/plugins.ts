@@ -24,6 +24,18 @@ export const PLUGINS: readonly PluginDefinition[] = [
     exportName: 'HttpInstrumentation',
     modules: [],
   },
+  {
+    name: 'express',
+    packageName: '@rl-otel/instrumentation-express',
+    exportName: 'ExpressInstrumentation',
+    modules: ['express'],
+  },
+  {
+    name: 'koa',
+    packageName: '@rl-otel/instrumentation-koa',
+    exportName: 'KoaInstrumentation',
+    modules: ['koa', '@koa/router'],
+  },
 ];
 
 /** Whether `name` is installed in `from` or a folder above it (a cheap stat walk, no resolution). */
