@@ -66,3 +66,31 @@ export function recordHandlerError(span: Span, error: unknown): void {
   }
   recordError(span, error);
 }
+
+/** Remembers which errors a request already reported, so that one error passed up through layers is recorded once. */
+export class SeenErrors {
+  private readonly objects = new WeakSet<object>();
+  private readonly values = new Set<unknown>();
+
+  /** True the first time `error` is seen. */
+  first(error: unknown): boolean {
+    if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
+      if (this.objects.has(error)) return false;
+      this.objects.add(error);
+      return true;
+    }
+    if (this.values.has(error)) return false;
+    this.values.add(error);
+    return true;
+  }
+}
+
+/**
+ * The exports object a patch should use: import-in-the-middle hands an ES
+ * module namespace (the CommonJS `module.exports` under `default`),
+ * require-in-the-middle the exports themselves.
+ */
+export function moduleExports(exports: unknown): unknown {
+  const ns = exports as { [Symbol.toStringTag]?: unknown; default?: unknown } | null;
+  return ns?.[Symbol.toStringTag] === 'Module' && ns.default !== undefined ? ns.default : exports;
+}

@@ -5,7 +5,7 @@
  */
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, type InstrumentationConfig, isWrapped } from '@opentelemetry/instrumentation';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { describeError, safeRun, warnOnce } from './diag.ts';
 
@@ -25,6 +25,7 @@ type Handler = (message: unknown, name: string | symbol) => void;
 // Kept outside the instance: InstrumentationBase calls enable() from its
 // constructor, before a subclass's own fields are initialised.
 const subscriptions = new WeakMap<object, Array<[string, Handler]>>();
+const wrappedMethods = new WeakMap<object, Array<[object, string]>>();
 
 /**
  * Base of rl-otel plugins. Subclasses implement `onEnable` / `onDisable`
@@ -61,6 +62,8 @@ export abstract class RlInstrumentationBase<
     for (const [name, handler] of subscriptions.get(this) ?? [])
       diagnosticsChannel.unsubscribe(name, handler);
     subscriptions.delete(this);
+    for (const [target, name] of wrappedMethods.get(this) ?? []) this._unwrap(target as never, name as never);
+    wrappedMethods.delete(this);
     try {
       this.onDisable();
     } catch (error) {
@@ -88,6 +91,20 @@ export abstract class RlInstrumentationBase<
     let list = subscriptions.get(this);
     if (list === undefined) subscriptions.set(this, (list = []));
     list.push([name, handler]);
+  }
+
+  /**
+   * Wraps a method of a library object (a prototype, usually) until
+   * `disable()`. A method that is already wrapped (the ESM and the CommonJS
+   * copy of a package can share objects) is left as it is.
+   */
+  protected wrapMethod(target: object, name: string, wrapper: (original: never) => unknown): void {
+    const current = (target as Record<string, unknown>)[name];
+    if (typeof current !== 'function' || isWrapped(current)) return;
+    this._wrap(target as Record<string, never>, name as never, wrapper as never);
+    let list = wrappedMethods.get(this);
+    if (list === undefined) wrappedMethods.set(this, (list = []));
+    list.push([target, name]);
   }
 
   /** Runs a user hook from the configuration; if it throws, that is reported once and the span goes on. */
@@ -137,4 +154,11 @@ export function recordError(span: Span, error: unknown, errorType?: string): voi
   }
 }
 
-export { httpErrorStatus, joinRoutePath, recordHandlerError, routePattern } from './frameworks.ts';
+export {
+  httpErrorStatus,
+  joinRoutePath,
+  moduleExports,
+  recordHandlerError,
+  routePattern,
+  SeenErrors,
+} from './frameworks.ts';

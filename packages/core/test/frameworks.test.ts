@@ -4,8 +4,10 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import {
   httpErrorStatus,
   joinRoutePath,
+  moduleExports,
   recordHandlerError,
   routePattern,
+  SeenErrors,
 } from '@rl-otel/core/instrumentation';
 import { setup, tracer } from './helpers.ts';
 
@@ -63,5 +65,28 @@ describe('framework helpers', () => {
     assert.equal(c?.events[0]?.name, 'exception', 'but what was thrown is still visible');
     assert.equal(t?.status.code, SpanStatusCode.ERROR);
     assert.equal(t?.events[0]?.attributes?.['exception.message'], 'a string');
+  });
+});
+
+describe('SeenErrors and moduleExports', () => {
+  test('SeenErrors reports each error object or value once', () => {
+    const seen = new SeenErrors();
+    const error = new Error('x');
+    assert.equal(seen.first(error), true);
+    assert.equal(seen.first(error), false);
+    assert.equal(seen.first(new Error('x')), true, 'another object');
+    assert.equal(seen.first('boom'), true);
+    assert.equal(seen.first('boom'), false);
+    assert.equal(seen.first(undefined), true);
+  });
+
+  test('moduleExports unwraps an ES module namespace only', () => {
+    const fn = () => {};
+    const ns = Object.defineProperty({ default: fn }, Symbol.toStringTag, { value: 'Module' });
+    assert.equal(moduleExports(ns), fn);
+    const plain = { default: fn };
+    assert.equal(moduleExports(plain), plain, 'a CommonJS export with a default property stays');
+    assert.equal(moduleExports(fn), fn);
+    assert.equal(moduleExports(undefined), undefined);
   });
 });
