@@ -1,14 +1,18 @@
 import type { ServerResponse } from 'node:http';
 import { context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import { RlInstrumentationBase, recordError, recordHandlerError } from '@rl-otel/core/instrumentation';
+import {
+  moduleExports,
+  RlInstrumentationBase,
+  recordError,
+  recordHandlerError,
+} from '@rl-otel/core/instrumentation';
 import type { ExpressRequest, Layer, LayerContext, RouterEvents } from './internal-types.ts';
 import { wrapHandleError, wrapHandleRequest, wrapRouterHandle, wrapUse } from './patch-router.ts';
 import {
   enterRouter,
-  firstReport,
   type LayerKind,
   layerKind,
   newState,
@@ -33,9 +37,6 @@ const ROUTER_CHANNEL = 'express.router.request';
 /** Per request: null when the request has no server span to name (not traced, or no HTTP instrumentation). */
 const states = new WeakMap<object, RequestState | null>();
 
-/** What each instance wrapped, to unwrap on disable (ESM and CommonJS copies alike). */
-const wrapped = new WeakMap<object, Array<[object, string]>>();
-
 type RouterModule = { prototype: Record<string, unknown> } & ((...args: unknown[]) => unknown);
 type Express4Module = { Router: Record<string, unknown> & ((...args: unknown[]) => unknown) };
 
@@ -53,24 +54,18 @@ export class ExpressInstrumentation extends RlInstrumentationBase<ExpressInstrum
 
   protected override init() {
     return [
-      new InstrumentationNodeModuleDefinition(
-        'express',
-        ['>=4.0.0 <5'],
-        (exports: unknown) => {
-          this.patchExpress4(moduleObject(exports) as Express4Module);
-          return exports;
-        },
-        () => this.unwrapAll(),
-      ),
+      new InstrumentationNodeModuleDefinition('express', ['>=4.0.0 <5'], (exports: unknown) => {
+        this.patchExpress4(moduleExports(exports) as Express4Module);
+        return exports;
+      }),
       // Express 5 routes through the `router` package.
       new InstrumentationNodeModuleDefinition(
         'router',
         ['>=2.0.0 <3'],
         (exports: unknown, version?: string) => {
-          this.patchRouter2(moduleObject(exports) as RouterModule, publishesChannel(version));
+          this.patchRouter2(moduleExports(exports) as RouterModule, publishesChannel(version));
           return exports;
         },
-        () => this.unwrapAll(),
       ),
     ];
   }
@@ -86,20 +81,18 @@ export class ExpressInstrumentation extends RlInstrumentationBase<ExpressInstrum
     this.subscribe<LayerContext>(`tracing:${ROUTER_CHANNEL}:asyncEnd`, (ctx) => events.done(ctx));
   }
 
-  protected override onDisable(): void {
-    this.unwrapAll();
-  }
-
   private patchExpress4(express: Express4Module): void {
     const proto = express?.Router;
     if (typeof proto !== 'function') return;
     const layerProto = sampleLayerPrototype(() => (proto as () => { use(fn: unknown): unknown })());
     const events = this.events();
-    this.wrapOnce(proto, 'handle', (original) => wrapRouterHandle(original as never, events));
-    this.wrapOnce(proto, 'use', (original) => wrapUse(original as never));
+    this.wrapMethod(proto, 'handle', (original) => wrapRouterHandle(original as never, events));
+    this.wrapMethod(proto, 'use', (original) => wrapUse(original as never));
     if (layerProto !== undefined) {
-      this.wrapOnce(layerProto, 'handle_request', (original) => wrapHandleRequest(original as never, events));
-      this.wrapOnce(layerProto, 'handle_error', (original) => wrapHandleError(original as never, events));
+      this.wrapMethod(layerProto, 'handle_request', (original) =>
+        wrapHandleRequest(original as never, events),
+      );
+      this.wrapMethod(layerProto, 'handle_error', (original) => wrapHandleError(original as never, events));
     }
   }
 
@@ -107,31 +100,19 @@ export class ExpressInstrumentation extends RlInstrumentationBase<ExpressInstrum
     const proto = Router?.prototype;
     if (proto === undefined) return;
     const events = this.events();
-    this.wrapOnce(proto, 'handle', (original) => wrapRouterHandle(original as never, events));
+    this.wrapMethod(proto, 'handle', (original) => wrapRouterHandle(original as never, events));
     // router ≥ 2.3 reports its layers on the tracing channel; older ones are patched.
     if (traced) return;
     const layerProto = sampleLayerPrototype(
       () => new (Router as unknown as new () => { use(fn: unknown): unknown })(),
     );
-    this.wrapOnce(proto, 'use', (original) => wrapUse(original as never));
+    this.wrapMethod(proto, 'use', (original) => wrapUse(original as never));
     if (layerProto !== undefined) {
-      this.wrapOnce(layerProto, 'handleRequest', (original) => wrapHandleRequest(original as never, events));
-      this.wrapOnce(layerProto, 'handleError', (original) => wrapHandleError(original as never, events));
+      this.wrapMethod(layerProto, 'handleRequest', (original) =>
+        wrapHandleRequest(original as never, events),
+      );
+      this.wrapMethod(layerProto, 'handleError', (original) => wrapHandleError(original as never, events));
     }
-  }
-
-  private wrapOnce(target: object, name: string, wrapper: (original: unknown) => unknown): void {
-    const current = (target as Record<string, unknown>)[name];
-    if (typeof current !== 'function' || isWrapped(current)) return;
-    this._wrap(target as Record<string, never>, name as never, wrapper as never);
-    let list = wrapped.get(this);
-    if (list === undefined) wrapped.set(this, (list = []));
-    list.push([target, name]);
-  }
-
-  private unwrapAll(): void {
-    for (const [target, name] of wrapped.get(this) ?? []) this._unwrap(target as never, name as never);
-    wrapped.delete(this);
   }
 
   /** The decisions: built on demand, since enable() may run before this subclass's fields exist. */
@@ -177,7 +158,7 @@ export class ExpressInstrumentation extends RlInstrumentationBase<ExpressInstrum
 
   private onLayerError(ctx: LayerContext): void {
     const state = this.stateOf(ctx.req);
-    if (state === null || !firstReport(state, ctx.error)) return;
+    if (state === null || !state.errors.first(ctx.error)) return;
     recordHandlerError(state.meta.span, ctx.error);
     const span = state.spans?.get(ctx);
     if (span !== undefined) recordError(span, ctx.error);
@@ -217,12 +198,6 @@ export class ExpressInstrumentation extends RlInstrumentationBase<ExpressInstrum
     }
     state.spans.set(ctx, span);
   }
-}
-
-/** The exports object behind an ES module namespace (import-in-the-middle hands the namespace). */
-function moduleObject(exports: unknown): unknown {
-  const ns = exports as { [Symbol.toStringTag]?: unknown; default?: unknown } | null;
-  return ns?.[Symbol.toStringTag] === 'Module' && ns.default !== undefined ? ns.default : exports;
 }
 
 /** `router` publishes its tracing channel from 2.3.0 on. */

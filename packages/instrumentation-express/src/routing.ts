@@ -8,7 +8,7 @@
  */
 import type { Span } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
-import { joinRoutePath, routePattern } from '@rl-otel/core/instrumentation';
+import { joinRoutePath, routePattern, SeenErrors } from '@rl-otel/core/instrumentation';
 import type { Layer, LayerContext } from './internal-types.ts';
 import { isRouteHandler } from './patch-router.ts';
 
@@ -26,8 +26,7 @@ export interface RequestState {
   route: string | undefined;
   /** The route is a mount path whose middleware is answering, not a route's. */
   mountOnly: boolean;
-  readonly errors: WeakSet<object>;
-  readonly seenPrimitives: Set<unknown>;
+  readonly errors: SeenErrors;
   spans: Map<LayerContext, Span> | undefined;
 }
 
@@ -38,8 +37,7 @@ export function newState(meta: RPCMetadata): RequestState {
     pending: undefined,
     route: undefined,
     mountOnly: false,
-    errors: new WeakSet(),
-    seenPrimitives: new Set(),
+    errors: new SeenErrors(),
     spans: undefined,
   };
 }
@@ -101,6 +99,8 @@ function isRouterLayer(layer: Layer): boolean {
  */
 export function startLayer(state: RequestState, ctx: LayerContext, kind: LayerKind): string | undefined {
   if (kind === 'param' || kind === 'error') return undefined;
+  // No router entry seen (express was loaded before the instrumentation): the mount paths are unknown.
+  if (state.frames.length === 0) return undefined;
   const base = currentTemplate(state);
   const pattern = routePattern(ctx.route);
   if (kind === 'route') {
@@ -115,16 +115,4 @@ export function startLayer(state: RequestState, ctx: LayerContext, kind: LayerKi
   // was passed on to get here.
   setRoute(state, mount === '' ? undefined : mount, mount !== '');
   return mount === '' ? undefined : mount;
-}
-
-/** True the first time this request reports `error`. */
-export function firstReport(state: RequestState, error: unknown): boolean {
-  if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
-    if (state.errors.has(error)) return false;
-    state.errors.add(error);
-    return true;
-  }
-  if (state.seenPrimitives.has(error)) return false;
-  state.seenPrimitives.add(error);
-  return true;
 }
