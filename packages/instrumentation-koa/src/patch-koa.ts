@@ -24,25 +24,27 @@ export interface KoaEvents {
   passedOn(ctx: KoaContext, route: string | undefined): void;
 }
 
-const ORIGINAL = Symbol('rl-otel.koa.original');
-type Marked = Middleware & { [ORIGINAL]?: Middleware };
+/** Marks a middleware wrapped by `app.use`, and a router dispatch wrapped by `routes()`: two layers. */
+const USE_WRAPPED = Symbol('rl-otel.koa.use');
+const DISPATCH_WRAPPED = Symbol('rl-otel.koa.dispatch');
+type Mark = typeof USE_WRAPPED | typeof DISPATCH_WRAPPED;
+type Marked = Middleware & { [USE_WRAPPED]?: true; [DISPATCH_WRAPPED]?: true };
 
-/** Gives `wrapper` the name and the properties (`router`, `_name`) of `fn`. */
-function dress(wrapper: Marked, fn: Middleware): Middleware {
+/** Gives `wrapper` the name and the properties (`router`, `_name`, marks) of `fn`. */
+function dress(wrapper: Marked, fn: Middleware, mark: Mark): Middleware {
   Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
-  for (const key of Object.keys(fn))
-    (wrapper as unknown as Record<string, unknown>)[key] = (fn as unknown as Record<string, unknown>)[key];
-  wrapper[ORIGINAL] = fn;
+  Object.assign(wrapper, fn);
+  wrapper[mark] = true;
   return wrapper;
 }
 
 export function wrapMiddleware(fn: Middleware, events: KoaEvents): Middleware {
-  if ((fn as Marked)[ORIGINAL] !== undefined) return fn;
+  if ((fn as Marked)[USE_WRAPPED]) return fn;
   const wrapper = function (this: unknown, ctx: KoaContext, next: Next) {
     if (!events.tracked(ctx)) return fn.call(this, ctx, next);
     return events.run(ctx, fn, () => fn.call(this, ctx, next));
   };
-  return dress(wrapper, fn);
+  return dress(wrapper, fn, USE_WRAPPED);
 }
 
 type Use = (this: KoaApplication, fn: unknown) => unknown;
@@ -70,7 +72,7 @@ interface Dispatch {
 let dispatching: Dispatch | undefined;
 
 function wrapDispatch(dispatch: Middleware, events: KoaEvents): Middleware {
-  if ((dispatch as Marked)[ORIGINAL] !== undefined) return dispatch;
+  if ((dispatch as Marked)[DISPATCH_WRAPPED]) return dispatch;
   const wrapper = function (this: unknown, ctx: KoaContext, next: Next) {
     if (!events.tracked(ctx)) return dispatch.call(this, ctx, next);
     const call: Dispatch = { ctx, matched: false, route: undefined };
@@ -90,7 +92,7 @@ function wrapDispatch(dispatch: Middleware, events: KoaEvents): Middleware {
       dispatching = outer;
     }
   };
-  return dress(wrapper, dispatch);
+  return dress(wrapper, dispatch, DISPATCH_WRAPPED);
 }
 
 type Routes = (this: unknown, ...args: unknown[]) => Middleware;
