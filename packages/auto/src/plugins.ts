@@ -39,6 +39,18 @@ export const PLUGINS: readonly PluginDefinition[] = [
     modules: [],
   },
   {
+    name: 'express',
+    packageName: '@rl-otel/instrumentation-express',
+    exportName: 'ExpressInstrumentation',
+    modules: ['express'],
+  },
+  {
+    name: 'koa',
+    packageName: '@rl-otel/instrumentation-koa',
+    exportName: 'KoaInstrumentation',
+    modules: ['koa', '@koa/router'],
+  },
+  {
     name: 'fastify',
     packageName: '@rl-otel/instrumentation-fastify',
     exportName: 'FastifyInstrumentation',

@@ -112,7 +112,7 @@ function start(): AutoHandle | undefined {
   if (early.length > 0) {
     warnOnce(
       'loaded-too-early',
-      `${early.join(', ')} ${early.length === 1 ? 'was' : 'were'} loaded before @rl-otel/auto, so ${early.length === 1 ? 'it is' : 'they are'} not instrumented; start the app with node --import @rl-otel/auto`,
+      `${early.join(', ')} ${early.length === 1 ? 'was' : 'were'} loaded before @rl-otel/auto, so ${early.length === 1 ? 'it' : 'they'} may not be instrumented; start the app with node --import @rl-otel/auto and load nothing before it`,
     );
   }
   let ready: Promise<void> = Promise.resolve();

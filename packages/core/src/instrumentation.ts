@@ -5,7 +5,7 @@
  */
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, type InstrumentationConfig, isWrapped } from '@opentelemetry/instrumentation';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { describeError, safeRun, warnOnce } from './diag.ts';
 import { isTracingSuppressed } from './suppress.ts';
@@ -28,6 +28,7 @@ type Handler = (message: unknown, name: string | symbol) => void;
 // Kept outside the instance: InstrumentationBase calls enable() from its
 // constructor, before a subclass's own fields are initialised.
 const subscriptions = new WeakMap<object, Array<[string, Handler]>>();
+const wrappedMethods = new WeakMap<object, Array<[object, string]>>();
 
 /**
  * Base of rl-otel plugins. Subclasses implement `onEnable` / `onDisable`
@@ -64,6 +65,8 @@ export abstract class RlInstrumentationBase<
     for (const [name, handler] of subscriptions.get(this) ?? [])
       diagnosticsChannel.unsubscribe(name, handler);
     subscriptions.delete(this);
+    for (const [target, name] of wrappedMethods.get(this) ?? []) this._unwrap(target as never, name as never);
+    wrappedMethods.delete(this);
     try {
       this.onDisable();
     } catch (error) {
@@ -91,6 +94,20 @@ export abstract class RlInstrumentationBase<
     let list = subscriptions.get(this);
     if (list === undefined) subscriptions.set(this, (list = []));
     list.push([name, handler]);
+  }
+
+  /**
+   * Wraps a method of a library object (a prototype, usually) until
+   * `disable()`. A method that is already wrapped (the ESM and the CommonJS
+   * copy of a package can share objects) is left as it is.
+   */
+  protected wrapMethod(target: object, name: string, wrapper: (original: never) => unknown): void {
+    const current = (target as Record<string, unknown>)[name];
+    if (typeof current !== 'function' || isWrapped(current)) return;
+    this._wrap(target as Record<string, never>, name as never, wrapper as never);
+    let list = wrappedMethods.get(this);
+    if (list === undefined) wrappedMethods.set(this, (list = []));
+    list.push([target, name]);
   }
 
   /** Runs a user hook from the configuration; if it throws, that is reported once and the span goes on. */
@@ -148,3 +165,11 @@ export function recordException(span: Span, error: unknown): void {
     // a span that cannot record is not the app's problem
   }
 }
+export {
+  httpErrorStatus,
+  joinRoutePath,
+  moduleExports,
+  recordHandlerError,
+  routePattern,
+  SeenErrors,
+} from './frameworks.ts';

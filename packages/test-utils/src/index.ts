@@ -1,4 +1,6 @@
 export * from './fixtures.ts';
+export * from './http-apps.ts';
+export * from './packages.ts';
 export * from './protobuf.ts';
 export * from './receiver.ts';
 export * from './routes.ts';

@@ -1,0 +1,96 @@
+/**
+ * What the HTTP framework plugins (Express, Koa, …) share: turning the path
+ * patterns routers were given into one route template, and recording the
+ * errors that request handlers throw or pass on.
+ */
+import type { Span } from '@opentelemetry/api';
+import { recordError } from './instrumentation.ts';
+
+/**
+ * A router's path pattern as text: strings as written, regular expressions
+ * as their source literal, alternatives joined by `,`. Never derived from a
+ * request, so it stays low-cardinality. Undefined for anything else.
+ */
+export function routePattern(pattern: unknown): string | undefined {
+  if (typeof pattern === 'string') return pattern;
+  if (pattern instanceof RegExp) return String(pattern);
+  if (Array.isArray(pattern)) {
+    const parts = pattern.map(routePattern).filter((p): p is string => p !== undefined);
+    return parts.length > 0 ? parts.join(',') : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Joins a mount prefix (`/api`, or '' at the top) and a path pattern into a
+ * route template: `('/api', '/tasks/:id')` → `/api/tasks/:id`,
+ * `('/api', '/')` → `/api`, `('', '/')` → `/`. Trailing slashes of the
+ * prefix are dropped; a pattern without a leading `/` gets one.
+ */
+export function joinRoutePath(prefix: string, path: string): string {
+  let base = prefix;
+  while (base.endsWith('/')) base = base.slice(0, -1);
+  if (path === '' || path === '/') return base === '' ? '/' : base;
+  if (path.startsWith('/')) return base + path;
+  // regular-expression patterns (`/\/x/i`) start with `/` too; anything else is a bare segment
+  return `${base}/${path}`;
+}
+
+/** The HTTP status an error asks for (`status` or `statusCode`, as http-errors and the frameworks set), if any. */
+export function httpErrorStatus(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
+    ? value
+    : undefined;
+}
+
+/**
+ * Records an error that a request handler threw, rejected with or passed to
+ * `next`: an exception event, `error.type` and an error status, so the
+ * action's `success` is 0. An HTTP error that asks for a 4xx status
+ * (`ctx.throw(404)`, `next(createError(400))`) is the app answering a client
+ * the way it could with `res.status(404)`; it gets only the exception event,
+ * as HTTP semantic conventions leave 4xx server spans unset.
+ */
+export function recordHandlerError(span: Span, error: unknown): void {
+  const status = httpErrorStatus(error);
+  if (status !== undefined && status < 500) {
+    try {
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // a span that cannot record is not the app's problem
+    }
+    return;
+  }
+  recordError(span, error);
+}
+
+/** Remembers which errors a request already reported, so that one error passed up through layers is recorded once. */
+export class SeenErrors {
+  private readonly objects = new WeakSet<object>();
+  private readonly values = new Set<unknown>();
+
+  /** True the first time `error` is seen. */
+  first(error: unknown): boolean {
+    if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
+      if (this.objects.has(error)) return false;
+      this.objects.add(error);
+      return true;
+    }
+    if (this.values.has(error)) return false;
+    this.values.add(error);
+    return true;
+  }
+}
+
+/**
+ * The exports object a patch should use: import-in-the-middle hands an ES
+ * module namespace (the CommonJS `module.exports` under `default`),
+ * require-in-the-middle the exports themselves.
+ */
+export function moduleExports(exports: unknown): unknown {
+  const ns = exports as { [Symbol.toStringTag]?: unknown; default?: unknown } | null;
+  return ns?.[Symbol.toStringTag] === 'Module' && ns.default !== undefined ? ns.default : exports;
+}
