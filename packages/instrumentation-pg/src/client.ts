@@ -35,6 +35,7 @@ interface Submittable {
   callback?: unknown;
   text?: unknown;
   name?: unknown;
+  emit?: Fn;
   handleError?: (this: Submittable, ...args: unknown[]) => unknown;
   handleReadyForQuery?: (this: Submittable, ...args: unknown[]) => unknown;
   _results?: unknown;
@@ -141,8 +142,15 @@ function bindCallbacks(
   };
   const config = args[0] as Submittable | { callback?: unknown };
   if (typeof (config as Submittable).submit === 'function') {
-    // A submittable's own callback, or the one pg will assign to it from the arguments.
+    // A submittable's own callback, or the one pg will assign to it from the arguments;
+    // its events ('row', 'end', 'error') are emitted in the caller's context too.
     const sub = config as Submittable;
+    const emit = sub.emit;
+    if (typeof emit === 'function')
+      sub.emit = function (this: unknown) {
+        // biome-ignore lint/complexity/noArguments: passes through
+        return context.with(ctx, () => emit.apply(this, arguments as never));
+      };
     if (typeof sub.callback === 'function') sub.callback = context.bind(ctx, sub.callback as Fn);
     else if (typeof args[1] === 'function') args[1] = context.bind(ctx, args[1] as Fn);
     else if (typeof args[2] === 'function') args[2] = context.bind(ctx, args[2] as Fn);

@@ -1,4 +1,4 @@
 export * from './fixtures.ts';
+export * from './postgres.ts';
 export * from './protobuf.ts';
 export * from './receiver.ts';
-export * from './postgres.ts';

@@ -12,7 +12,16 @@
  * A missing server is an error, never a skip.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -197,7 +206,12 @@ function freePort(): Promise<number> {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function startServer(bin: string, dir: string, port: number, runAs: RunAs | undefined): Promise<ChildProcess> {
+function startServer(
+  bin: string,
+  dir: string,
+  port: number,
+  runAs: RunAs | undefined,
+): Promise<ChildProcess> {
   const args = ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', ''];
   // Durability is not the point of a throwaway server.
   for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=40'])
