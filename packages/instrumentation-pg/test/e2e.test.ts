@@ -74,7 +74,7 @@ describe('node --import @rl-otel/auto on pg apps, against a real PostgreSQL serv
       assert.equal(answers['/caught']?.body, '"23505"');
       assert.equal(answers['/query-object']?.body, '[3,3]');
 
-      const requests = await receiver.waitForSpans(
+      await receiver.waitForSpans(
         10,
         (s) => s.resource['service.name'] === service && s.kind === 2,
       );

@@ -9,7 +9,9 @@ import { inAction, setup } from './helpers.ts';
 // Enabled before the libraries load, as --import does.
 const harness = setup();
 const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as new (file: string) => {
+const Database = require('better-sqlite3') as new (
+  file: string,
+) => {
   exec(sql: string): unknown;
   prepare(sql: string): {
     run(...a: unknown[]): { changes: number };
