@@ -74,10 +74,7 @@ describe('node --import @rl-otel/auto on pg apps, against a real PostgreSQL serv
       assert.equal(answers['/caught']?.body, '"23505"');
       assert.equal(answers['/query-object']?.body, '[3,3]');
 
-      await receiver.waitForSpans(
-        10,
-        (s) => s.resource['service.name'] === service && s.kind === 2,
-      );
+      await receiver.waitForSpans(10, (s) => s.resource['service.name'] === service && s.kind === 2);
       await receiver.waitForSpans(4, (s) => s.resource['service.name'] === service && s.name === 'SELECT');
       const mine = receiver.spans().filter((s) => s.resource['service.name'] === service);
       const byId = new Map(mine.map((s) => [s.spanId, s]));
