@@ -326,6 +326,8 @@ function summarize(tokens: Token[]): Summary {
     ops.push(text);
   };
   const addTarget = (name: string, collection: boolean) => {
+    // A table without a recognized operation (a typo, an unknown command) is no summary.
+    if (ops.length === 0) return;
     parts.push(name);
     if (collection) collections.add(name);
   };

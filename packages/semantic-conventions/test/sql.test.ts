@@ -64,6 +64,7 @@ describe('summarizeSql', () => {
     ['-- just a comment', undefined],
     ['', undefined],
     ['hello world', undefined],
+    ['SELEC oops FROM tasks', undefined],
   ];
   for (const [sql, summary] of cases) {
     test(JSON.stringify(sql), () => assert.equal(summarizeSql(sql), summary));
