@@ -78,6 +78,18 @@ export const PLUGINS: readonly PluginDefinition[] = [
     always: true,
     processorsExport: 'agentLightningProcessors',
   },
+  {
+    name: 'sqlite',
+    packageName: '@rl-otel/instrumentation-sqlite',
+    exportName: 'SqliteInstrumentation',
+    modules: ['better-sqlite3', 'node:sqlite'],
+  },
+  {
+    name: 'pg',
+    packageName: '@rl-otel/instrumentation-pg',
+    exportName: 'PgInstrumentation',
+    modules: ['pg', 'pg-pool'],
+  },
 ];
 
 /** Whether `name` is installed in `from` or a folder above it (a cheap stat walk, no resolution). */

@@ -22,6 +22,7 @@ export type { EpisodeOutcome } from './internal-types.ts';
 export { InMemoryTripletSink } from './memory-sink.ts';
 export {
   addRewardComponent,
+  failStep,
   type ProcessorSpan,
   RLSpanProcessor,
   type RLSpanProcessorOptions,

@@ -38,6 +38,8 @@ export interface SpanRecord {
   components: RewardComponents | undefined;
   /** Explicit reward recorded with `recordReward` while the action ran. */
   explicit: { value: number; source: string; name: string | undefined } | undefined;
+  /** Set by `failStep`: the step counts as failed even if its own span ends without error. */
+  failed: boolean;
   ended: boolean;
 }
 

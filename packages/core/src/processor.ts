@@ -146,6 +146,7 @@ export class RLSpanProcessor {
       isEpisode,
       components: undefined,
       explicit: undefined,
+      failed: false,
       ended: false,
     };
     if (kind !== undefined) {
@@ -180,7 +181,7 @@ export class RLSpanProcessor {
     if (record.stepOwner === record) {
       state.inflightSteps--;
       const components: RewardComponents = {
-        [RL_REWARD_COMPONENT_SUCCESS]: failed ? 0 : 1,
+        [RL_REWARD_COMPONENT_SUCCESS]: failed || record.failed ? 0 : 1,
         [RL_REWARD_COMPONENT_LATENCY_MS]: round3(ms),
       };
       if (record.components !== undefined) {
@@ -277,6 +278,19 @@ export function addRewardComponent(span: object | undefined, name: string, amoun
   if (action === undefined || action.ended) return;
   const into = (action.components ??= {});
   into[name] = (into[name] ?? 0) + amount;
+}
+
+/**
+ * Marks the step that `span` belongs to as failed: its triplet gets `success`
+ * 0 even if the step's own span ends without error. For plugins whose option
+ * says that a child action's failure (a query whose error the app handled)
+ * still fails the step that caused it. Without that, a failed child only
+ * counts in the step's `errors` component.
+ */
+export function failStep(span: object | undefined): void {
+  if (span === undefined) return;
+  const owner = shared().records.get(span)?.stepOwner;
+  if (owner !== undefined && !owner.ended) owner.failed = true;
 }
 
 function kindPrefix(kind: string): string {

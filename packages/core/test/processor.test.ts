@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { context, propagation, SpanStatusCode } from '@opentelemetry/api';
-import { addRewardComponent, registerStateProvider, withEpisode, withStep } from '@rl-otel/core';
+import { addRewardComponent, failStep, registerStateProvider, withEpisode, withStep } from '@rl-otel/core';
 import { ATTR_RL_ACTION_KIND, ATTR_RL_ACTION_NAME, TRIPLET_SCHEMA_V1 } from '@rl-otel/semantic-conventions';
 import { setup, sleep, tracer } from './helpers.ts';
 
@@ -70,6 +70,29 @@ describe('RLSpanProcessor', () => {
     assert.equal(c.errors, 1);
     assert.equal(c.bytes_written, 1024);
     assert.equal(typeof c.db_time_ms, 'number');
+  });
+
+  test('failStep: a handled child failure fails the step only when a plugin says so', () => {
+    const { sink } = setup();
+    for (const fail of [false, true]) {
+      tracer().startActiveSpan('GET', action('GET /tasks'), (parent) => {
+        tracer().startActiveSpan('middleware', (mw) => {
+          const q = tracer().startSpan('SELECT tasks', action('SELECT tasks', 'db'));
+          q.setStatus({ code: SpanStatusCode.ERROR });
+          if (fail) failStep(q);
+          q.end();
+          mw.end();
+        });
+        parent.end();
+      });
+    }
+    const [handled, failed] = sink.triplets;
+    assert.equal(handled?.reward.components.success, 1, 'the app handled the error: the step succeeded');
+    assert.equal(handled?.reward.components.errors, 1);
+    assert.equal(failed?.reward.components.success, 0);
+    assert.equal(failed?.reward.components.errors, 1, 'still one error, not two');
+    failStep(undefined);
+    failStep({});
   });
 
   test('withEpisode numbers steps, holds the last one and marks it done with the episode reward', async () => {

@@ -39,3 +39,13 @@ export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW = 'invoke_workflow' as 
 export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT = 'invoke_agent' as const;
 export const GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL = 'execute_tool' as const;
 export const GEN_AI_OPERATION_NAME_VALUE_CHAT = 'chat' as const;
+
+// db.* (https://opentelemetry.io/docs/specs/semconv/registry/attributes/db/); the stable db.* keys
+// come from @opentelemetry/semantic-conventions.
+export const ATTR_DB_RESPONSE_RETURNED_ROWS = 'db.response.returned_rows' as const;
+/**
+ * Rows changed by an INSERT, UPDATE or DELETE. Not in the registry yet (proposed in
+ * open-telemetry/semantic-conventions#3094); named after `db.response.returned_rows`.
+ */
+export const ATTR_DB_RESPONSE_AFFECTED_ROWS = 'db.response.affected_rows' as const;
+export const DB_SYSTEM_NAME_VALUE_SQLITE = 'sqlite' as const;

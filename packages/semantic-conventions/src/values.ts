@@ -39,6 +39,8 @@ export const RL_REWARD_COMPONENT_COST_USD = 'cost_usd' as const;
 export const RL_REWARD_COMPONENT_TOKENS = 'tokens' as const;
 export const RL_REWARD_COMPONENT_EXPLICIT = 'explicit' as const;
 export const RL_REWARD_COMPONENT_EPISODE = 'episode' as const;
+/** Milliseconds an action waited for a pooled database connection (`pool.connect`). */
+export const RL_REWARD_COMPONENT_DB_CONNECT_TIME_MS = 'db_connect_time_ms' as const;
 
 /** Version tag of the triplet line format. */
 export const TRIPLET_SCHEMA_V1 = 'rl-otel.triplet/v1' as const;

@@ -1,0 +1,2 @@
+export { INSTRUMENTATION_NAME, PgInstrumentation } from './instrumentation.ts';
+export type { PgInstrumentationConfig, PgQueryInfo } from './types.ts';

@@ -1,0 +1,148 @@
+/**
+ * better-sqlite3 11, 12 and 13. Statements are native objects whose class the
+ * module does not export, so their prototype is patched from the first
+ * statement `prepare` returns. `pragma()` and `transaction()` prepare their
+ * statements natively (BEGIN, COMMIT, `PRAGMA …`): they make sure the
+ * prototype is patched before they run, and their statements are then traced
+ * like any other.
+ */
+import {
+  type Fn,
+  failedBeforeRun,
+  type Method,
+  namespaceOf,
+  type QueryTracing,
+  type StatementRecord,
+  statementRecord,
+  traced,
+} from './query.ts';
+import type { Shim } from './shim.ts';
+
+interface Statement {
+  readonly source: string;
+  readonly database?: { readonly name?: unknown };
+}
+
+interface Database {
+  readonly name?: unknown;
+  prepare(sql: string): Statement;
+}
+
+const STATEMENT_METHODS: readonly Method[] = ['run', 'get', 'all', 'iterate'];
+
+export interface ModuleHooks {
+  patch<T>(moduleExports: T): T;
+  unpatch(moduleExports: unknown): void;
+}
+
+export function betterSqlite3Hooks(tracing: QueryTracing, shim: Shim, enabled: () => boolean): ModuleHooks {
+  const records = new WeakMap<object, StatementRecord>();
+  const prototypes: object[] = [];
+  let lastPrototype: object | undefined;
+
+  const recordOf = (statement: Statement): StatementRecord => {
+    let record = records.get(statement);
+    if (record === undefined) {
+      record = statementRecord(statement.source, namespaceOf(statement.database?.name));
+      records.set(statement, record);
+    }
+    return record;
+  };
+
+  const patchStatements = (prototype: object) => {
+    lastPrototype = prototype;
+    if (prototypes.includes(prototype)) return;
+    prototypes.push(prototype);
+    for (const method of STATEMENT_METHODS) {
+      if (typeof (prototype as Record<string, unknown>)[method] !== 'function') continue;
+      shim.wrap(
+        prototype,
+        method,
+        (original: Fn) =>
+          function (this: Statement) {
+            // biome-ignore lint/complexity/noArguments: `arguments` passes through without allocating on the untraced path
+            if (!tracing.shouldTrace()) return original.apply(this, arguments as never);
+            // biome-ignore lint/complexity/noArguments: as above
+            return traced(tracing, recordOf(this), method, this, original, arguments);
+          },
+      );
+    }
+  };
+
+  const ensurePatched = (db: Database) => {
+    if (prototypes.length > 0) return;
+    try {
+      db.prepare('SELECT 1');
+    } catch {
+      // a closed or busy database: its next prepare() patches instead
+    }
+  };
+
+  return {
+    patch(moduleExports) {
+      if (!enabled()) return moduleExports;
+      const Database = (
+        typeof moduleExports === 'function' ? moduleExports : (moduleExports as { default?: unknown }).default
+      ) as { prototype?: Record<string, unknown> } | undefined;
+      const proto = Database?.prototype;
+      if (proto === undefined || typeof proto.prepare !== 'function') return moduleExports;
+      shim.wrap(
+        proto,
+        'prepare',
+        (original: Fn) =>
+          function (this: Database, sql: unknown) {
+            let statement: Statement;
+            try {
+              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
+              statement = original.apply(this, arguments as never) as Statement;
+            } catch (error) {
+              if (typeof sql === 'string' && tracing.shouldTrace())
+                failedBeforeRun(tracing, statementRecord(sql, namespaceOf(this.name)), error);
+              throw error;
+            }
+            const prototype = Object.getPrototypeOf(statement) as object | null;
+            if (prototype !== lastPrototype && prototype !== null) patchStatements(prototype);
+            return statement;
+          },
+      );
+      shim.wrap(
+        proto,
+        'exec',
+        (original: Fn) =>
+          function (this: Database, sql: unknown) {
+            if (typeof sql !== 'string' || !tracing.shouldTrace())
+              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
+              return original.apply(this, arguments as never);
+            const record = statementRecord(sql, namespaceOf(this.name));
+            // biome-ignore lint/complexity/noArguments: as above
+            return traced(tracing, record, 'exec', this, original, arguments);
+          },
+      );
+      for (const name of ['pragma', 'transaction']) {
+        if (typeof proto[name] !== 'function') continue;
+        shim.wrap(
+          proto,
+          name,
+          (original: Fn) =>
+            function (this: Database) {
+              ensurePatched(this);
+              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
+              return original.apply(this, arguments as never);
+            },
+        );
+      }
+      return moduleExports;
+    },
+    unpatch(moduleExports) {
+      const Database = (
+        typeof moduleExports === 'function' ? moduleExports : (moduleExports as { default?: unknown }).default
+      ) as { prototype?: object } | undefined;
+      const proto = Database?.prototype;
+      if (proto !== undefined)
+        for (const name of ['prepare', 'exec', 'pragma', 'transaction']) shim.unwrap(proto, name);
+      for (const prototype of prototypes.splice(0))
+        for (const method of STATEMENT_METHODS) shim.unwrap(prototype, method);
+      lastPrototype = undefined;
+    },
+  };
+}

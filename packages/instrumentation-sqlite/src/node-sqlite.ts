@@ -1,0 +1,117 @@
+/**
+ * node:sqlite (`DatabaseSync`, `StatementSync`). The module exports both
+ * classes, so their prototypes are patched when it is loaded. A statement
+ * does not know its database: `prepare` remembers it, for `db.namespace`.
+ */
+import type { ModuleHooks } from './better-sqlite3.ts';
+import {
+  type Fn,
+  failedBeforeRun,
+  type Method,
+  namespaceOf,
+  type QueryTracing,
+  type StatementRecord,
+  statementRecord,
+  traced,
+} from './query.ts';
+import type { Shim } from './shim.ts';
+
+interface StatementSync {
+  readonly sourceSQL: string;
+}
+
+interface DatabaseSync {
+  location?(dbName?: string): string | null;
+}
+
+interface NodeSqlite {
+  DatabaseSync?: { prototype: Record<string, unknown> };
+  StatementSync?: { prototype: Record<string, unknown> };
+}
+
+const STATEMENT_METHODS: readonly Method[] = ['run', 'get', 'all', 'iterate'];
+
+function namespaceOfDatabase(db: DatabaseSync | undefined): string | undefined {
+  try {
+    return typeof db?.location === 'function' ? namespaceOf(db.location()) : undefined;
+  } catch {
+    return undefined; // a closed database
+  }
+}
+
+export function nodeSqliteHooks(tracing: QueryTracing, shim: Shim, enabled: () => boolean): ModuleHooks {
+  const records = new WeakMap<object, StatementRecord>();
+  const owners = new WeakMap<object, DatabaseSync>();
+
+  const recordOf = (statement: StatementSync): StatementRecord => {
+    let record = records.get(statement);
+    if (record === undefined) {
+      record = statementRecord(statement.sourceSQL, namespaceOfDatabase(owners.get(statement)));
+      records.set(statement, record);
+    }
+    return record;
+  };
+
+  return {
+    patch(moduleExports) {
+      if (!enabled()) return moduleExports;
+      const { DatabaseSync, StatementSync } = moduleExports as NodeSqlite;
+      if (DatabaseSync === undefined || StatementSync === undefined) return moduleExports;
+      const statementProto = StatementSync.prototype;
+      for (const method of STATEMENT_METHODS) {
+        if (typeof statementProto[method] !== 'function') continue;
+        shim.wrap(
+          statementProto,
+          method,
+          (original: Fn) =>
+            function (this: StatementSync) {
+              // biome-ignore lint/complexity/noArguments: `arguments` passes through without allocating on the untraced path
+              if (!tracing.shouldTrace()) return original.apply(this, arguments as never);
+              // biome-ignore lint/complexity/noArguments: as above
+              return traced(tracing, recordOf(this), method, this, original, arguments);
+            },
+        );
+      }
+      const dbProto = DatabaseSync.prototype;
+      shim.wrap(
+        dbProto,
+        'prepare',
+        (original: Fn) =>
+          function (this: DatabaseSync, sql: unknown) {
+            let statement: object;
+            try {
+              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
+              statement = original.apply(this, arguments as never) as object;
+            } catch (error) {
+              if (typeof sql === 'string' && tracing.shouldTrace())
+                failedBeforeRun(tracing, statementRecord(sql, namespaceOfDatabase(this)), error);
+              throw error;
+            }
+            owners.set(statement, this);
+            return statement;
+          },
+      );
+      shim.wrap(
+        dbProto,
+        'exec',
+        (original: Fn) =>
+          function (this: DatabaseSync, sql: unknown) {
+            if (typeof sql !== 'string' || !tracing.shouldTrace())
+              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
+              return original.apply(this, arguments as never);
+            const record = statementRecord(sql, namespaceOfDatabase(this));
+            // biome-ignore lint/complexity/noArguments: as above
+            return traced(tracing, record, 'exec', this, original, arguments);
+          },
+      );
+      return moduleExports;
+    },
+    unpatch(moduleExports) {
+      const { DatabaseSync, StatementSync } = moduleExports as NodeSqlite;
+      if (StatementSync !== undefined)
+        for (const method of STATEMENT_METHODS) shim.unwrap(StatementSync.prototype, method);
+      if (DatabaseSync !== undefined)
+        for (const name of ['prepare', 'exec']) shim.unwrap(DatabaseSync.prototype, name);
+    },
+  };
+}
