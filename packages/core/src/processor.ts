@@ -217,9 +217,9 @@ export class RLSpanProcessor {
     const target = record.parentAction;
     if (target !== undefined && !target.ended) {
       const into = (target.components ??= {});
-      const prefix = kindPrefix(record.kind);
-      into[`${prefix}_calls`] = (into[`${prefix}_calls`] ?? 0) + 1;
-      into[`${prefix}_time_ms`] = (into[`${prefix}_time_ms`] ?? 0) + ms;
+      const keys = foldKeys(record.kind);
+      into[keys.calls] = (into[keys.calls] ?? 0) + 1;
+      into[keys.time] = (into[keys.time] ?? 0) + ms;
       if (failed) into[RL_REWARD_COMPONENT_ERRORS] = (into[RL_REWARD_COMPONENT_ERRORS] ?? 0) + 1;
       if (record.components !== undefined) {
         for (const name in record.components)
@@ -293,8 +293,17 @@ export function failStep(span: object | undefined): void {
   if (owner !== undefined && !owner.ended) owner.failed = true;
 }
 
-function kindPrefix(kind: string): string {
-  return kind.includes('.') ? kind.replaceAll('.', '_') : kind;
+// Component names a child action folds into: computed once per kind, not per query.
+const FOLD_KEYS = new Map<string, { calls: string; time: string }>();
+
+function foldKeys(kind: string): { calls: string; time: string } {
+  let keys = FOLD_KEYS.get(kind);
+  if (keys === undefined) {
+    const prefix = kind.includes('.') ? kind.replaceAll('.', '_') : kind;
+    keys = { calls: `${prefix}_calls`, time: `${prefix}_time_ms` };
+    if (FOLD_KEYS.size < 256) FOLD_KEYS.set(kind, keys);
+  }
+  return keys;
 }
 
 /** Times to the microsecond; other components (dollars of model cost, say) keep their small values. */
