@@ -21,12 +21,17 @@ async function open() {
     const client = new Client({ connectionString: process.env.BENCH_PG_URL });
     await client.connect();
     await client.query('CREATE TABLE IF NOT EXISTS tasks (id INTEGER PRIMARY KEY, title TEXT, done BOOLEAN)');
-    await client.query("INSERT INTO tasks SELECT g, 'task ' || g, g % 2 = 0 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING");
+    await client.query(
+      "INSERT INTO tasks SELECT g, 'task ' || g, g % 2 = 0 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING",
+    );
     const text = SQL.replace('?', '$1');
     return { get: (id) => client.query(text, [id]), close: () => client.end(), async: true };
   }
   const file = join(mkdtempSync(join(tmpdir(), 'rl-qbench-')), 'tasks.db');
-  const db = driver === 'node:sqlite' ? new (require('node:sqlite').DatabaseSync)(file) : new (require('better-sqlite3'))(file);
+  const db =
+    driver === 'node:sqlite'
+      ? new (require('node:sqlite').DatabaseSync)(file)
+      : new (require('better-sqlite3'))(file);
   db.exec('CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT, done INTEGER)');
   const insert = db.prepare('INSERT INTO tasks (id, title, done) VALUES (?, ?, ?)');
   for (let i = 1; i <= 1000; i++) insert.run(i, `task ${i}`, i % 2);

@@ -13,14 +13,14 @@ export const title = 'HTTP throughput (requests per second)';
 /** Apps by framework; a framework whose plugin does not exist yet is listed as pending. */
 export const APPS = [
   { framework: 'node:http', script: 'apps/http-node.mjs', esm: true },
-  { framework: 'express', pending: 'the Express plugin has not landed yet' },
+  { framework: 'express', script: 'apps/express.mjs', esm: true },
   {
     framework: 'fastify',
     script: 'apps/fastify.mjs',
     esm: true,
     upstream: { name: '@fastify/otel', nodeArgs: ['--import', './apps/upstream-fastify.mjs'] },
   },
-  { framework: 'koa', pending: 'the Koa plugin has not landed yet' },
+  { framework: 'koa', script: 'apps/koa.mjs', esm: true },
   { framework: 'hono', script: 'apps/hono.mjs', esm: true },
 ];
 
