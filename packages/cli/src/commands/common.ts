@@ -1,0 +1,168 @@
+/** What the commands share: the input options, reading with progress and problem reports, writing files whole. */
+import { once } from 'node:events';
+import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Triplet } from '@rl-otel/semantic-conventions';
+import { type OptionSpec, positiveInteger, UsageError } from '../args.ts';
+import { formatCount, parseDuration } from '../format.ts';
+import { inspectInputs, systemReason } from '../input/inputs.ts';
+import { Progress } from '../progress.ts';
+import { DEFAULT_MAX_HELD, DEFAULT_WINDOW_MS, type ReadSummary, TripletReader } from '../read-triplets.ts';
+
+/** Where a command writes: the process's streams, or others in tests. */
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WriteStream;
+}
+
+export const INPUT_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'window',
+    value: '<duration>',
+    description:
+      'how late (in span time) a span may be read after spans that ended later than it: 500ms, 30s, 5m, 1h',
+    default: '5m',
+  },
+  {
+    name: 'max-held',
+    value: '<n>',
+    description: 'most spans waiting for their episode to end at once (about 1–2 KiB of memory each)',
+    default: '100000',
+  },
+  { name: 'quiet', short: 'q', description: 'no progress bar and no summary on stderr' },
+];
+
+export const INPUT_DETAILS =
+  'Inputs are OTLP/JSON trace files as the OpenTelemetry Collector’s file exporter writes them (one ExportTraceServiceRequest per line; plain, gzip or zstd; rotated files in any order) and rl-otel triplet JSONL files, in any mix.';
+
+/** Problems printed one by one before the rest are only counted. */
+const PRINTED_PROBLEMS = 20;
+
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface ReadResult {
+  readonly summary: ReadSummary;
+  /** Total bytes of the inputs on disk. */
+  readonly bytes: number;
+}
+
+/**
+ * Reads every input and hands triplets to `onBatch` in batches; `onBatch`
+ * returning false stops reading (the output went away).
+ */
+export async function readInputs(
+  paths: readonly string[],
+  values: Values,
+  io: Io,
+  onBatch: (batch: Triplet[]) => Promise<boolean> | boolean,
+): Promise<ReadResult> {
+  const windowMs = values.window === undefined ? DEFAULT_WINDOW_MS : parseDuration(String(values.window));
+  if (windowMs === undefined)
+    throw new UsageError(`--window must be a duration such as 30s, 5m or 1h, got "${String(values.window)}"`);
+  const maxHeld = positiveInteger(values['max-held'], 'max-held', DEFAULT_MAX_HELD);
+  const files = await inspectInputs(paths);
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  const quiet = values.quiet === true;
+  const progress = quiet ? undefined : new Progress({ total: bytes, stream: io.stderr });
+  let printed = 0;
+  const reader = new TripletReader(files, {
+    windowMs,
+    maxHeld,
+    onBytes: (n) => progress?.advance(n),
+    onProblem: (message) => {
+      if (printed++ < PRINTED_PROBLEMS) {
+        progress?.clear();
+        io.stderr.write(`rl-otel: ${message}\n`);
+      }
+    },
+  });
+  try {
+    for await (const batch of reader.batches()) {
+      progress?.counters.set('triplets', reader.summary.triplets);
+      if (!(await onBatch(batch))) break;
+    }
+  } finally {
+    progress?.clear();
+  }
+  if (printed > PRINTED_PROBLEMS)
+    io.stderr.write(
+      `rl-otel: … and ${formatCount(printed - PRINTED_PROBLEMS)} more problems of the same kinds\n`,
+    );
+  return { summary: reader.summary, bytes };
+}
+
+/** Notes worth a line after a run: what was dropped or written early. */
+export function summaryNotes(summary: ReadSummary): string[] {
+  const notes: string[] = [];
+  if (summary.malformed > 0)
+    notes.push(`${formatCount(summary.malformed)} malformed lines or spans were skipped (reported above)`);
+  if (summary.duplicates > 0)
+    notes.push(`${formatCount(summary.duplicates)} duplicate spans or triplets dropped`);
+  if (summary.earlyEnds + summary.earlySteps > 0)
+    notes.push(
+      `--max-held was reached: ${formatCount(summary.earlyEnds)} episode ends applied and ${formatCount(summary.earlySteps)} waiting steps written before their window passed (a step whose episode ended later is then not marked done); raise --max-held`,
+    );
+  return notes;
+}
+
+/** The output cannot be written. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}
+
+/**
+ * A file written whole or not at all: data goes to a temporary file next to
+ * it, renamed over the target on `commit()`. A `.gz` name is gzip-compressed.
+ */
+export class OutputFile {
+  readonly path: string;
+  readonly stream: NodeJS.WritableStream;
+  private readonly temp: string;
+  private readonly done: Promise<void>;
+
+  constructor(path: string) {
+    this.path = path;
+    this.temp = `${path}.tmp-${process.pid}`;
+    // Opened now, so that an unwritable path is reported before any input is read.
+    let fd: number;
+    try {
+      fd = openSync(this.temp, 'w');
+    } catch (error) {
+      throw new OutputError(`cannot write ${path}: ${systemReason(error)}`);
+    }
+    const file = createWriteStream(this.temp, { fd });
+    if (path.endsWith('.gz')) {
+      const gzip = createGzip();
+      this.stream = gzip;
+      this.done = pipeline(gzip, file);
+    } else {
+      this.stream = file;
+      this.done = once(file, 'close').then(() => {});
+    }
+    // Reported by commit(); a listener keeps an early error from crashing the process.
+    this.done.catch(() => {});
+    file.on('error', () => {});
+  }
+
+  /** Writes, waiting while the stream's buffer is full. */
+  async write(text: string): Promise<void> {
+    await writeText(this.stream, text);
+  }
+
+  async commit(): Promise<void> {
+    this.stream.end();
+    await this.done;
+    renameSync(this.temp, this.path);
+  }
+
+  abort(): void {
+    this.stream.end();
+    rmSync(this.temp, { force: true });
+  }
+}
+
+/** Writes `text`, resolving when the stream can take more. */
+export async function writeText(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
