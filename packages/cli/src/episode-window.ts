@@ -3,27 +3,29 @@
  *
  * In-process, the latest step of an episode waits until the next step ends or
  * the episode span ends, so that the terminal step can carry `done` and the
- * episode's reward (core's `TripletAssembler`). Offline the same spans come
- * from many lines and files, not in the order they ended, so the rule is
- * stated on span end times, which both paths share:
+ * episode's reward (core's `TripletAssembler`); the episode span names that
+ * step (`rl.episode.terminal.span_id`). Offline the spans come from many lines
+ * and files, in any order, so steps wait here instead:
  *
- * - Spans are grouped by episode id within one process (its resource attributes).
- * - A one-step episode's step (`rl.episode.done` on the step itself), a delayed
- *   reward (`rl.reward`) and a triplet line are written at once.
- * - The episode spans of an episode cut its steps into runs (an id can be
- *   reused: a run is the steps that ended after the previous episode span and
- *   no later than this one). Of each run only the highest step waits; any other
- *   step of the run is written at once, not done.
- * - An episode span is applied when the stream's watermark (the latest span
- *   end read so far) is `windowMs` past its end: then it and its run's highest
- *   step go through `spansToTriplets` together, which marks that step done and
- *   adds the episode's reward, exactly as in-process.
- * - At most `maxHeld` spans wait. Beyond it, the episode span closest to its
- *   deadline is applied early; if none waits, the least recently active
- *   episode's waiting step is written as it is (not done).
- * - At the end of the input everything waiting is written: episode spans
- *   applied, steps of episodes that never ended written not done (as the
- *   in-process sink does at exit).
+ * - A one-step episode's step (`rl.episode.done` on the step itself), a
+ *   delayed reward (`rl.reward`) and a triplet line are written at once.
+ * - An episode span and the step it names go through `spansToTriplets`
+ *   together, whichever comes first waiting for the other: the step is written
+ *   done, with the termination reason and the episode reward, as in-process.
+ * - The highest step read so far of each episode (episode id within one
+ *   process, i.e. one resource) may be named by an episode span that has not
+ *   ended yet: it waits until then.
+ * - The window: a span may be read up to `windowMs` (of span time) after the
+ *   latest span end read so far, the watermark. A step that is not the highest
+ *   of its episode can only be named by an episode span that ended before the
+ *   higher step did, so it waits until the watermark is `windowMs` past both
+ *   ends, then is written not done. An episode span whose step has not come
+ *   by `windowMs` past its end is dropped (counted).
+ * - At most `maxHeld` spans wait. Beyond that, what is due first is settled
+ *   first, early; if nothing is, the least recently active episode's highest
+ *   step is written as it is (not done).
+ * - At the end of the input everything waiting is written (steps of episodes
+ *   that never ended: not done, as the in-process sink does at exit).
  *
  * Duplicate spans (an exporter retry stored twice) are dropped by span id
  * within a bounded memory of recent ids.
@@ -32,6 +34,7 @@ import { spansToTriplets, tripletRole } from '@rl-otel/core';
 import {
   ATTR_RL_EPISODE_DONE,
   ATTR_RL_EPISODE_ID,
+  ATTR_RL_EPISODE_TERMINAL_SPAN_ID,
   ATTR_RL_STEP_INDEX,
   type Triplet,
 } from '@rl-otel/semantic-conventions';
@@ -51,38 +54,49 @@ export interface EpisodeWindowStats {
   triplets: number;
   /** Spans or triplet lines dropped as already seen. */
   duplicates: number;
-  /** Episode spans applied before their window passed, because `maxHeld` was reached. */
-  earlyEnds: number;
-  /** Waiting steps written before their episode span came, because `maxHeld` was reached. */
-  earlySteps: number;
+  /** Spans read more than the window after the watermark. */
+  late: number;
+  /** Episode spans whose terminal step was not read within the window (that step is not marked done). */
+  unmatched: number;
+  /** Spans settled before their window passed, because `maxHeld` was reached. */
+  early: number;
   /** Most spans that waited at once. */
   peakHeld: number;
 }
 
 /** Span ids remembered for dropping duplicates. */
 const SEEN_IDS = 262_144;
+/** SDK start times are whole milliseconds (ends add a precise duration): ends of two spans may be this much out of order. */
+const CLOCK_MS = 1;
 
-interface Episode {
+interface Held {
+  readonly timed: TimedSpan;
   readonly key: string;
-  /** Episode spans not applied yet, by end time. */
-  ends: TimedSpan[];
-  /** held[i]: the highest step of the run that ends with ends[i]; the last entry is the open run. */
-  held: Array<TimedSpan | undefined>;
+  /** Bumped whenever its deadline changes, so that older heap entries are ignored. */
+  version: number;
+  waiting: boolean;
 }
+
+type Due = { held: Held; version: number } | { end: TimedSpan; terminal: string };
 
 export class EpisodeWindow {
   readonly stats: EpisodeWindowStats = {
     triplets: 0,
     duplicates: 0,
-    earlyEnds: 0,
-    earlySteps: 0,
+    late: 0,
+    unmatched: 0,
+    early: 0,
     peakHeld: 0,
   };
 
   private readonly options: EpisodeWindowOptions;
-  /** Episodes with something waiting, least recently active first. */
-  private readonly open = new Map<string, Episode>();
-  private readonly deadlines = new MinHeap<{ episode: Episode; end: TimedSpan }>();
+  /** The highest waiting step of each episode, least recently active episode first. */
+  private readonly highest = new Map<string, Held>();
+  /** Every waiting step, by span id. */
+  private readonly steps = new Map<string, Held>();
+  /** Episode spans waiting for the step they name, by that step's span id. */
+  private readonly awaiting = new Map<string, TimedSpan>();
+  private readonly due = new MinHeap<Due>();
   private readonly seen = new Set<string>();
   private held = 0;
   private watermark = Number.NEGATIVE_INFINITY;
@@ -96,6 +110,7 @@ export class EpisodeWindow {
     const { span } = timed;
     const role = tripletRole(span.attributes, span.name);
     if (role === undefined || !this.firstSight(span.spanId)) return;
+    if (timed.endMs + this.options.windowMs < this.watermark) this.stats.late++;
     if (timed.endMs > this.watermark) this.watermark = timed.endMs;
     if (role === 'reward' || (role === 'step' && span.attributes[ATTR_RL_EPISODE_DONE] === true)) {
       this.write([timed]);
@@ -112,110 +127,116 @@ export class EpisodeWindow {
     this.options.emit(triplet);
   }
 
-  /** End of input: applies every waiting episode span and writes every waiting step. */
+  /** End of input: everything waiting is settled. */
   finish(): void {
-    for (let entry = this.deadlines.pop(); entry !== undefined; entry = this.deadlines.pop()) {
-      this.applyThrough(entry.episode, entry.end);
-    }
-    for (const episode of [...this.open.values()]) this.release(episode);
+    for (let entry = this.due.pop(); entry !== undefined; entry = this.due.pop()) this.settle(entry);
+    for (const held of [...this.highest.values()]) this.writeHeld(held);
   }
 
   private step(timed: TimedSpan): void {
-    const attrs = timed.span.attributes;
-    const episode = this.touch(
-      `${timed.group}\u0000${String(attrs[ATTR_RL_EPISODE_ID] ?? timed.span.traceId)}`,
-    );
-    let run = 0;
-    while (run < episode.ends.length && (episode.ends[run] as TimedSpan).endMs < timed.endMs) run++;
-    const current = episode.held[run];
-    if (current === undefined) {
-      episode.held[run] = timed;
-      this.count(1);
-    } else if (
-      stepOf(current) > stepOf(timed) ||
-      (stepOf(current) === stepOf(timed) && current.endMs > timed.endMs)
-    ) {
-      this.write([timed]);
+    const key = `${timed.group}\u0000${String(timed.span.attributes[ATTR_RL_EPISODE_ID] ?? timed.span.traceId)}`;
+    const end = this.awaiting.get(timed.span.spanId);
+    if (end !== undefined) {
+      // Its episode span came first.
+      this.awaiting.delete(timed.span.spanId);
+      this.count(-1);
+      const top = this.highest.get(key);
+      if (top !== undefined && !higher(top.timed, timed)) this.demote(top, timed.endMs);
+      this.write([timed, end]);
+      return;
+    }
+    const held: Held = { timed, key, version: 0, waiting: true };
+    this.steps.set(timed.span.spanId, held);
+    this.count(1);
+    const top = this.highest.get(key);
+    if (top === undefined) this.highest.set(key, held);
+    else if (higher(timed, top.timed)) {
+      this.demote(top, timed.endMs);
+      this.highest.set(key, held);
     } else {
-      this.write([current]);
-      episode.held[run] = timed;
+      this.highest.delete(key);
+      this.highest.set(key, top);
+      this.wait(held, top.timed.endMs);
     }
   }
 
   private episodeEnd(timed: TimedSpan): void {
-    const episode = this.touch(`${timed.group}\u0000${String(timed.span.attributes[ATTR_RL_EPISODE_ID])}`);
-    let at = 0;
-    while (at < episode.ends.length && (episode.ends[at] as TimedSpan).endMs <= timed.endMs) at++;
-    episode.ends.splice(at, 0, timed);
-    // The run this end falls into splits in two; its waiting step goes to the side it ended on.
-    const waiting = episode.held[at];
-    const before = waiting !== undefined && waiting.endMs <= timed.endMs ? waiting : undefined;
-    episode.held.splice(at, 1, before, before === undefined ? waiting : undefined);
+    const terminal = timed.span.attributes[ATTR_RL_EPISODE_TERMINAL_SPAN_ID];
+    // An episode that had no step changes no triplet (in-process neither).
+    if (typeof terminal !== 'string') return;
+    const held = this.steps.get(terminal);
+    if (held !== undefined) {
+      this.take(held);
+      this.write([held.timed, timed]);
+      return;
+    }
+    this.awaiting.set(terminal, timed);
     this.count(1);
-    this.deadlines.push(timed.endMs + this.options.windowMs, { episode, end: timed });
+    this.due.push(timed.endMs + this.options.windowMs, { end: timed, terminal });
   }
 
-  /** Applies episode spans whose window has passed. */
+  /** The highest step of an episode was outranked (or its run ended): it waits for the window like any lower step. */
+  private demote(held: Held, otherEnd: number): void {
+    if (this.highest.get(held.key) === held) this.highest.delete(held.key);
+    this.wait(held, otherEnd);
+  }
+
+  /** A lower step waits until no episode span can name it any more. */
+  private wait(held: Held, otherEnd: number): void {
+    held.version++;
+    const deadline = Math.max(held.timed.endMs, otherEnd) + CLOCK_MS + this.options.windowMs;
+    this.due.push(deadline, { held, version: held.version });
+  }
+
+  /** Settles what is due: the watermark is past its deadline. */
   private expire(): void {
     for (;;) {
-      const key = this.deadlines.peekKey();
+      const key = this.due.peekKey();
       if (key === undefined || key > this.watermark) return;
-      const entry = this.deadlines.pop() as { episode: Episode; end: TimedSpan };
-      this.applyThrough(entry.episode, entry.end);
+      this.settle(this.due.pop() as Due);
     }
   }
 
   /** Keeps the number of waiting spans within `maxHeld`. */
   private limit(): void {
     while (this.held > this.options.maxHeld) {
-      const entry = this.deadlines.pop();
+      const entry = this.due.pop();
       if (entry !== undefined) {
-        if (this.applyThrough(entry.episode, entry.end) > 0) this.stats.earlyEnds++;
+        if (this.settle(entry)) this.stats.early++;
         continue;
       }
-      const oldest = this.open.values().next().value;
+      const oldest = this.highest.values().next().value;
       if (oldest === undefined) return;
-      this.stats.earlySteps += this.release(oldest);
+      this.writeHeld(oldest);
+      this.stats.early++;
     }
   }
 
-  /** Applies the episode's ends up to and including `end` (if still waiting); returns how many. */
-  private applyThrough(episode: Episode, end: TimedSpan): number {
-    const last = episode.ends.indexOf(end);
-    for (let i = 0; i <= last; i++) {
-      const episodeSpan = episode.ends.shift() as TimedSpan;
-      const step = episode.held.shift();
-      this.count(step === undefined ? -1 : -2);
-      this.write(step === undefined ? [episodeSpan] : [step, episodeSpan]);
+  /** Writes a lower step (not done) or drops an episode span whose step never came; false when the entry was stale. */
+  private settle(entry: Due): boolean {
+    if ('held' in entry) {
+      if (!entry.held.waiting || entry.held.version !== entry.version) return false;
+      this.writeHeld(entry.held);
+      return true;
     }
-    this.dropIfEmpty(episode);
-    return last + 1;
+    if (this.awaiting.get(entry.terminal) !== entry.end) return false;
+    this.awaiting.delete(entry.terminal);
+    this.count(-1);
+    this.stats.unmatched++;
+    return true;
   }
 
-  /** Writes everything an episode holds; returns how many waiting steps were written without an end. */
-  private release(episode: Episode): number {
-    while (episode.ends.length > 0) this.applyThrough(episode, episode.ends[0] as TimedSpan);
-    const step = episode.held[0];
-    episode.held = [undefined];
-    if (step !== undefined) {
-      this.count(-1);
-      this.write([step]);
-    }
-    this.dropIfEmpty(episode);
-    return step === undefined ? 0 : 1;
+  private take(held: Held): void {
+    held.waiting = false;
+    this.steps.delete(held.timed.span.spanId);
+    if (this.highest.get(held.key) === held) this.highest.delete(held.key);
+    this.count(-1);
   }
 
-  private touch(key: string): Episode {
-    let episode = this.open.get(key);
-    if (episode === undefined) episode = { key, ends: [], held: [undefined] };
-    else this.open.delete(key);
-    this.open.set(key, episode);
-    return episode;
-  }
-
-  private dropIfEmpty(episode: Episode): void {
-    if (episode.ends.length === 0 && episode.held[0] === undefined && this.open.get(episode.key) === episode)
-      this.open.delete(episode.key);
+  /** Writes a waiting step as it is (not done). */
+  private writeHeld(held: Held): void {
+    this.take(held);
+    this.write([held.timed]);
   }
 
   private count(delta: number): void {
@@ -244,4 +265,11 @@ export class EpisodeWindow {
 function stepOf(timed: TimedSpan): number {
   const step = timed.span.attributes[ATTR_RL_STEP_INDEX];
   return typeof step === 'number' ? step : 0;
+}
+
+/** Whether `a` outranks `b` as an episode's latest step: a higher index, or the same index and a later end (as in-process). */
+function higher(a: TimedSpan, b: TimedSpan): boolean {
+  const sa = stepOf(a);
+  const sb = stepOf(b);
+  return sa > sb || (sa === sb && a.endMs >= b.endMs);
 }

@@ -99,9 +99,17 @@ export function summaryNotes(summary: ReadSummary): string[] {
     notes.push(`${formatCount(summary.malformed)} malformed lines or spans were skipped (reported above)`);
   if (summary.duplicates > 0)
     notes.push(`${formatCount(summary.duplicates)} duplicate spans or triplets dropped`);
-  if (summary.earlyEnds + summary.earlySteps > 0)
+  if (summary.unmatched > 0)
     notes.push(
-      `--max-held was reached: ${formatCount(summary.earlyEnds)} episode ends applied and ${formatCount(summary.earlySteps)} waiting steps written before their window passed (a step whose episode ended later is then not marked done); raise --max-held`,
+      `${formatCount(summary.unmatched)} episode ends came without the step they name within --window; those steps are not marked done (raise --window)`,
+    );
+  if (summary.late > 0)
+    notes.push(
+      `${formatCount(summary.late)} spans were read more than --window after spans that ended later; their episodes may be assembled differently than in-process (raise --window)`,
+    );
+  if (summary.early > 0)
+    notes.push(
+      `--max-held was reached: ${formatCount(summary.early)} spans were settled before their window passed (right for input in time order; raise --max-held for input far out of order)`,
     );
   return notes;
 }
