@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import type { Triplet } from '@rl-otel/semantic-conventions';
-import { type RunResult, runNode } from '@rl-otel/test-utils';
+import { collectorJson, type RunResult, runNode } from '@rl-otel/test-utils';
 
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -77,3 +77,116 @@ export function sorted(triplets: readonly Triplet[]): Triplet[] {
   const key = (t: Triplet) => `${t.span_id}:${t.action.kind}`;
   return [...triplets].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+export interface SimpleSpan {
+  traceId?: string;
+  spanId: string;
+  name?: string;
+  startMs: number;
+  endMs?: number;
+  attributes: Record<string, string | number | boolean>;
+}
+
+/** One Collector line (OTLP/JSON export request) holding these spans of one service. */
+export function otlpLine(spans: SimpleSpan[], service = 'svc'): string {
+  const nanos = (ms: number) => BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6));
+  return collectorJson(
+    spans.map((s) => ({
+      traceId: s.traceId ?? 'a'.repeat(32),
+      spanId: s.spanId,
+      parentSpanId: '',
+      name: s.name ?? 'span',
+      kind: 1,
+      startTimeUnixNano: nanos(s.startMs),
+      endTimeUnixNano: nanos(s.endMs ?? s.startMs + 1),
+      attributes: s.attributes,
+      events: [],
+      links: [],
+      status: { code: 0, message: '' },
+      resource: resourceOf(service),
+      scope: { name: 'test', version: '1' },
+    })),
+  );
+}
+
+const resources = new Map<string, Record<string, string>>();
+function resourceOf(service: string): Record<string, string> {
+  let resource = resources.get(service);
+  if (resource === undefined) resources.set(service, (resource = { 'service.name': service }));
+  return resource;
+}
+
+/** A hex id of `bytes` bytes that spells `name` (short, without NUL), for readable tests. */
+export function hexId(name: string, bytes: number): string {
+  return Buffer.from(name)
+    .toString('hex')
+    .padEnd(bytes * 2, '0');
+}
+
+/** The name a `hexId` spells. */
+export function nameOf(id: string): string {
+  return Buffer.from(id, 'hex').toString('utf8').replace(/\0+$/, '');
+}
+
+/** A one-step episode's step span (an HTTP request, say) at `ms`; its ids spell `id`. */
+export function oneStep(id: string, ms: number, name = 'GET /x', reward = 1): SimpleSpan {
+  return {
+    traceId: hexId(id, 16),
+    spanId: hexId(id, 8),
+    name,
+    startMs: ms,
+    endMs: ms + 2,
+    attributes: {
+      'rl.action.kind': 'http',
+      'rl.action.name': name,
+      'rl.episode.id': hexId(id, 16),
+      'rl.step.index': 0,
+      'rl.reward.value': reward,
+      'rl.reward.component.success': reward > 0 ? 1 : 0,
+      'rl.reward.component.latency_ms': 2,
+      'rl.episode.done': true,
+      'rl.termination.reason': 'single_step',
+      'http.request.method': 'GET',
+    },
+  };
+}
+
+/** A triplet line as the in-process sink writes it. */
+export function triplet(fields: {
+  episode: string;
+  step: number;
+  span: string;
+  ms: number;
+  name: string;
+  kind?: string;
+  reward: number;
+  success?: 0 | 1;
+  latency?: number;
+  done?: boolean;
+  reason?: string;
+}): Triplet {
+  const t: Triplet = {
+    schema: 'rl-otel.triplet/v1',
+    episode_id: fields.episode,
+    step: fields.step,
+    trace_id: fields.span.padEnd(32, '0'),
+    span_id: fields.span,
+    time: new Date(fields.ms).toISOString(),
+    state: { inflight_actions: 1 },
+    action: { kind: fields.kind ?? 'http', name: fields.name, attributes: {} },
+    reward: {
+      value: fields.reward,
+      components: {
+        ...(fields.success === undefined ? {} : { success: fields.success }),
+        ...(fields.latency === undefined ? {} : { latency_ms: fields.latency }),
+      },
+      source: 'heuristic',
+    },
+    done: fields.done ?? false,
+  };
+  if (fields.reason !== undefined) t.termination_reason = fields.reason;
+  return t;
+}
+
+export const jsonl = (items: readonly unknown[]): string =>
+  items.map((i) => `${JSON.stringify(i)}\n`).join('');
