@@ -61,7 +61,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
 }
 
 function plainParseError(error: Error & { code?: string }, spec: CommandSpec): string {
-  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  const option = /'([^']+)'/.exec(error.message)?.[1]?.replace(/ <value>$/, '');
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
     return `unknown option ${option ?? ''} for "rl-otel ${spec.name}"`.replace('  ', ' ');
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

@@ -22,7 +22,7 @@ export function formatPercent(ratio: number | undefined): string {
 /** Milliseconds as "850 ms", "12.3 s", "4.5 min". */
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
-  if (Math.abs(ms) < 1000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(0)} ms`;
+  if (Math.abs(ms) < 1000) return `${Number.isInteger(ms) || ms >= 10 ? ms.toFixed(0) : ms.toFixed(2)} ms`;
   if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${(ms / 60_000).toFixed(1)} min`;
 }

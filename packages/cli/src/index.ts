@@ -2,6 +2,7 @@ export { EpisodeWindow, type EpisodeWindowOptions, type EpisodeWindowStats } fro
 export { InputError, type InputFile, inspectInputs } from './input/inputs.ts';
 export { type JsonTraceRequest, roleSpans, type TimedSpan } from './input/otlp.ts';
 export { main } from './main.ts';
+export { Progress, type ProgressOptions } from './progress.ts';
 export {
   DEFAULT_MAX_HELD,
   DEFAULT_WINDOW_MS,

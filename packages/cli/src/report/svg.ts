@@ -60,7 +60,10 @@ export function niceTicks(
 /** A tick label: integers plain, others with as few decimals as the step needs. */
 export function tickLabel(value: number, ticks: readonly number[]): string {
   const step = ticks.length > 1 ? Math.abs((ticks[1] as number) - (ticks[0] as number)) : 1;
-  const decimals = step >= 1 ? 0 : Math.min(6, Math.ceil(-Math.log10(step)));
+  // As many decimals as the step needs to be written exactly (0.25 → 2).
+  let decimals = 0;
+  while (decimals < 6 && Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) > 1e-9)
+    decimals++;
   const text = value.toFixed(decimals);
   return text === '-0' ? '0' : text;
 }
