@@ -117,7 +117,10 @@ describe('rl-otel command line', () => {
     let silent = '';
     const pipe = {
       isTTY: false,
-      write: (c: string) => ((silent += c), true),
+      write(chunk: string) {
+        silent += chunk;
+        return true;
+      },
     } as unknown as NodeJS.WriteStream;
     new Progress({ total: 10, stream: pipe }).advance(5);
     assert.equal(silent, '');
