@@ -97,7 +97,10 @@ export class EpisodeWindow {
   /** Episode spans waiting for the step they name, by that step's span id. */
   private readonly awaiting = new Map<string, TimedSpan>();
   private readonly due = new MinHeap<Due>();
+  /** Recent span ids: a set, and a ring of the same ids giving the oldest to forget. */
   private readonly seen = new Set<string>();
+  private readonly seenRing: string[] = new Array<string>(SEEN_IDS);
+  private seenNext = 0;
   private held = 0;
   private watermark = Number.NEGATIVE_INFINITY;
 
@@ -256,8 +259,12 @@ export class EpisodeWindow {
       this.stats.duplicates++;
       return false;
     }
+    // A ring rather than the set's own order: iterating a set from the front after many deletions is slow.
+    const oldest = this.seenRing[this.seenNext];
+    if (oldest !== undefined) this.seen.delete(oldest);
+    this.seenRing[this.seenNext] = id;
+    this.seenNext = (this.seenNext + 1) % SEEN_IDS;
     this.seen.add(id);
-    if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.values().next().value as string);
     return true;
   }
 }

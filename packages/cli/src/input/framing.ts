@@ -40,7 +40,8 @@ export function openDecompressed(
   compression: Compression,
   onRawBytes?: (n: number) => void,
 ): Readable {
-  const raw = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  // Smaller reads for compressed files: one read inflates about ten times in memory.
+  const raw = createReadStream(path, { highWaterMark: compression === 'none' ? 1024 * 1024 : 128 * 1024 });
   if (onRawBytes !== undefined) raw.on('data', (chunk) => onRawBytes(chunk.length));
   if (compression === 'none') return raw;
   const inflate = compression === 'gzip' ? createGunzip() : createZstdDecompress();
