@@ -81,23 +81,41 @@ export function positiveInteger(raw: string | boolean | undefined, name: string,
   return value;
 }
 
-export function helpText(spec: CommandSpec): string {
-  const lines = [`Usage: ${spec.usage}`, '', spec.summary];
-  for (const paragraph of spec.details) lines.push('', paragraph);
+/** Help for a command, wrapped to `width` columns. */
+export function helpText(spec: CommandSpec, width = 100): string {
+  const lines = [`Usage: ${spec.usage}`, '', ...wrap(spec.summary, width)];
+  for (const paragraph of spec.details) lines.push('', ...wrap(paragraph, width));
   lines.push('', 'Options:');
   const all = [...spec.options, HELP_OPTION];
   const labels = all.map(
     (o) =>
       `${o.short === undefined ? '    ' : `-${o.short}, `}--${o.name}${o.value === undefined ? '' : ` ${o.value}`}`,
   );
-  const width = Math.max(...labels.map((l) => l.length)) + 2;
+  const column = Math.max(...labels.map((l) => l.length)) + 4;
   all.forEach((option, i) => {
     const suffix = option.default === undefined ? '' : ` (default ${option.default})`;
-    lines.push(`  ${(labels[i] as string).padEnd(width)}${option.description}${suffix}`);
+    const text = wrap(`${option.description}${suffix}`, Math.max(30, width - column));
+    lines.push(`  ${(labels[i] as string).padEnd(column - 2)}${text[0] ?? ''}`);
+    for (const more of text.slice(1)) lines.push(`${' '.repeat(column)}${more}`);
   });
   if (spec.examples.length > 0) {
     lines.push('', 'Examples:');
     for (const example of spec.examples) lines.push(`  ${example}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Words of `text` in lines of at most `width` characters. */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (word === '') continue;
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') out.push(line);
+  return out;
 }

@@ -1,5 +1,5 @@
 /** The `rl-otel` command line: dispatch, help, and errors in plain words with an exit status. */
-import { type CommandSpec, helpText, parseCommandArgs, UsageError } from './args.ts';
+import { type CommandSpec, helpText, parseCommandArgs, UsageError, wrap } from './args.ts';
 import { type Io, OutputError } from './commands/common.ts';
 import { reportCommand, runReport } from './commands/report.ts';
 import { runStats, statsCommand } from './commands/stats.ts';
@@ -19,14 +19,19 @@ const COMMANDS: ReadonlyArray<{ spec: CommandSpec; run: Runner }> = [
   { spec: reportCommand, run: runReport },
 ];
 
-export function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
+export function mainHelp(width = 100): string {
+  const column = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 4;
+  const commands = COMMANDS.flatMap((c) =>
+    wrap(c.spec.summary, Math.max(30, width - column)).map(
+      (line, i) => `${i === 0 ? `  ${c.spec.name.padEnd(column - 2)}` : ' '.repeat(column)}${line}`,
+    ),
+  );
   return `Usage: rl-otel <command> [options] <files…>
 
 Reinforcement-learning triplets from OpenTelemetry data, and tools to look at them.
 
 Commands:
-${COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`).join('\n')}
+${commands.join('\n')}
 
 Run "rl-otel <command> --help" for a command's options.
 Options: -h, --help  this help · -V, --version  the version (${VERSION})
@@ -36,12 +41,13 @@ Options: -h, --help  this help · -V, --version  the version (${VERSION})
 /** Runs one command line; resolves to the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
+  const width = Math.min(100, Math.max(60, (io.stdout.columns ?? 100) - 1));
   if (name === undefined) {
-    io.stderr.write(mainHelp());
+    io.stderr.write(mainHelp(width));
     return 2;
   }
   if (name === '-h' || name === '--help' || (name === 'help' && rest.length === 0)) {
-    io.stdout.write(mainHelp());
+    io.stdout.write(mainHelp(width));
     return 0;
   }
   if (name === '-V' || name === '--version') {
@@ -57,13 +63,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 2;
   }
   if (name === 'help') {
-    io.stdout.write(helpText(command.spec));
+    io.stdout.write(helpText(command.spec, width));
     return 0;
   }
   try {
     const { values, positionals } = parseCommandArgs(command.spec, rest);
     if (values.help === true) {
-      io.stdout.write(helpText(command.spec));
+      io.stdout.write(helpText(command.spec, width));
       return 0;
     }
     return await command.run(values, positionals, io);

@@ -17,7 +17,7 @@ import { type ConvertCounts, type JsonTraceRequest, roleSpans } from './input/ot
 export interface ReadOptions {
   /** How late a span may arrive, in ms of span time (default 5 minutes). */
   windowMs?: number;
-  /** Most spans waiting at once (default 100 000). */
+  /** Most spans waiting at once (default 50 000). */
   maxHeld?: number;
   /** A malformed line or span, as `file:line: what`; the rest is still read. */
   onProblem?(message: string): void;
@@ -38,7 +38,7 @@ export interface ReadSummary extends EpisodeWindowStats {
 }
 
 export const DEFAULT_WINDOW_MS = 5 * 60_000;
-export const DEFAULT_MAX_HELD = 100_000;
+export const DEFAULT_MAX_HELD = 50_000;
 
 export class TripletReader {
   readonly summary: ReadSummary;

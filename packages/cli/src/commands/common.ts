@@ -27,8 +27,9 @@ export const INPUT_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'max-held',
     value: '<n>',
-    description: 'most spans waiting for their episode to end at once (about 1–2 KiB of memory each)',
-    default: '100000',
+    description:
+      'most spans waiting at once for the episode span that ends their episode (about 2 KiB of memory each)',
+    default: '50000',
   },
   { name: 'quiet', short: 'q', description: 'no progress bar and no summary on stderr' },
 ];

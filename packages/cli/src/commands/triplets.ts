@@ -19,8 +19,8 @@ export const tripletsCommand: CommandSpec = {
   usage: 'rl-otel triplets [options] <files…>',
   details: [
     INPUT_DETAILS,
-    'Triplets are made by the same spansToTriplets as in-process. Spans of one episode may come in any line or file and in any order: the latest step of an episode waits (one span per episode) until the episode span that ends it is read and the stream has moved --window past that end; then the step is written with done, its termination reason and the episode reward. Steps of episodes that never end are written, not done, when a later step of theirs comes, when --max-held is reached, or at the end.',
-    'Memory stays bounded whatever the input size: one record per open file, the waiting spans (at most --max-held) and a fixed set of recent span ids for dropping duplicates.',
+    'Triplets are made by the same spansToTriplets as in-process. Spans of one episode may come in any line or file and in any order. An episode span names its terminal step (rl.episode.terminal.span_id): whichever of the two is read first waits for the other, then the step is written done, with its termination reason and the episode reward. The highest step read so far of each episode waits for its episode span; a lower step waits until the stream has moved --window past it (no episode span can name it any more) and is then written not done. Steps of episodes that never end are written not done at the end of the input, or earlier when --max-held is reached.',
+    'Memory stays bounded whatever the input size: one record per open file, the waiting spans (at most --max-held, about 2 KiB each) and a fixed set of recent span ids for dropping a span stored twice.',
     'Exit status: 0 when all input was read, 1 when some lines were malformed (they are reported with file and line, the rest is written), 2 when an input is missing or of an unknown format, or the command line is wrong (nothing is written).',
   ],
   options: [
