@@ -115,6 +115,8 @@ export function summaryNotes(summary: ReadSummary): string[] {
   return notes;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /** The output cannot be written. */
 export class OutputError extends Error {
   override name = 'OutputError';
@@ -152,7 +154,14 @@ export class OutputFile {
     // Reported by commit(); a listener keeps an early error from crashing the process.
     this.done.catch(() => {});
     file.on('error', () => {});
+    for (const signal of SIGNALS) process.once(signal, this.onSignal);
   }
+
+  /** Interrupted: no half-written file is left behind, and the process ends by the same signal. */
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.abort();
+    process.kill(process.pid, signal);
+  };
 
   /** Writes, waiting while the stream's buffer is full. */
   async write(text: string): Promise<void> {
@@ -163,11 +172,17 @@ export class OutputFile {
     this.stream.end();
     await this.done;
     renameSync(this.temp, this.path);
+    this.forgetSignals();
   }
 
   abort(): void {
+    this.forgetSignals();
     this.stream.end();
     rmSync(this.temp, { force: true });
+  }
+
+  private forgetSignals(): void {
+    for (const signal of SIGNALS) process.off(signal, this.onSignal);
   }
 }
 

@@ -95,28 +95,29 @@ export function rewardOverTime(stats: StatsResult, top: number): Chart {
 export function rewardDistribution(stats: StatsResult): Chart {
   const title = 'Reward distribution';
   const description = 'Steps by reward, successful and failed steps stacked.';
-  const weighted: Array<{ reward: number; weight: number; failed: boolean }> = [];
-  for (const action of stats.actions) {
-    const weight = action.samples.length > 0 ? action.count / action.samples.length : 0;
-    for (const s of action.samples) weighted.push({ reward: s.reward, weight, failed: s.failed });
-  }
-  if (weighted.length === 0) return { id: 'reward-distribution', title, description, body: undefined };
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const w of weighted) {
-    if (w.reward < min) min = w.reward;
-    if (w.reward > max) max = w.reward;
+  for (const action of stats.actions) {
+    for (const s of action.samples) {
+      if (s.reward < min) min = s.reward;
+      if (s.reward > max) max = s.reward;
+    }
   }
+  if (min > max) return { id: 'reward-distribution', title, description, body: undefined };
   const bins = 30;
   const lo = min === max ? min - 0.5 : min;
   const hi = min === max ? max + 0.5 : max;
   const size = (hi - lo) / bins;
   const ok = new Array<number>(bins).fill(0);
   const failed = new Array<number>(bins).fill(0);
-  for (const w of weighted) {
-    const b = Math.min(bins - 1, Math.floor((w.reward - lo) / size));
-    const into = w.failed ? failed : ok;
-    into[b] = (into[b] as number) + w.weight;
+  for (const action of stats.actions) {
+    // A sampled action stands for all its steps.
+    const weight = action.samples.length > 0 ? action.count / action.samples.length : 0;
+    for (const s of action.samples) {
+      const b = Math.min(bins - 1, Math.floor((s.reward - lo) / size));
+      const into = s.failed ? failed : ok;
+      into[b] = (into[b] as number) + weight;
+    }
   }
   const heights = ok.map((v, i) => v + (failed[i] as number));
   const { ticks, domain } = niceTicks(0, Math.max(...heights));
