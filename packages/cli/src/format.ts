@@ -7,6 +7,11 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+/** "1 file", "2 files", "1,234 lines". */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** A reward or other real number with up to `digits` decimals, "–" when missing. */
 export function formatNumber(n: number | undefined, digits = 3): string {
   if (n === undefined || !Number.isFinite(n)) return '–';

@@ -6,8 +6,8 @@
 import { formatBytes, formatCount } from './format.ts';
 
 export interface ProgressOptions {
-  /** Total bytes expected (sum of input sizes on disk). */
-  total: number;
+  /** Total bytes expected (sum of input sizes on disk); undefined when unknown (a pipe). */
+  total: number | undefined;
   stream?: NodeJS.WriteStream;
   /** Draw even when the stream is not a terminal (tests). */
   force?: boolean;
@@ -17,7 +17,7 @@ const REDRAW_MS = 100;
 const WIDTH = 24;
 
 export class Progress {
-  private readonly total: number;
+  private readonly total: number | undefined;
   private readonly stream: NodeJS.WriteStream;
   private readonly enabled: boolean;
   private readonly started = Date.now();
@@ -28,7 +28,7 @@ export class Progress {
   readonly counters = new Map<string, number>();
 
   constructor(options: ProgressOptions) {
-    this.total = Math.max(1, options.total);
+    this.total = options.total === undefined ? undefined : Math.max(1, options.total);
     this.stream = options.stream ?? process.stderr;
     this.enabled = options.force === true || this.stream.isTTY === true;
   }
@@ -52,12 +52,17 @@ export class Progress {
   }
 
   private draw(): void {
-    const ratio = Math.min(1, this.done / this.total);
-    const filled = Math.round(ratio * WIDTH);
-    const elapsed = (Date.now() - this.started) / 1000;
-    const eta = ratio > 0.01 && ratio < 1 ? ` ETA ${clock(elapsed / ratio - elapsed)}` : '';
     const counters = [...this.counters].map(([label, n]) => `${formatCount(n)} ${label}`).join(' · ');
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${formatBytes(this.done)} / ${formatBytes(this.total)}${eta}${counters ? ` · ${counters}` : ''}`;
+    let line: string;
+    if (this.total === undefined) {
+      line = `${formatBytes(this.done)} read${counters ? ` · ${counters}` : ''}`;
+    } else {
+      const ratio = Math.min(1, this.done / this.total);
+      const filled = Math.round(ratio * WIDTH);
+      const elapsed = (Date.now() - this.started) / 1000;
+      const eta = ratio > 0.01 && ratio < 1 ? ` ETA ${clock(elapsed / ratio - elapsed)}` : '';
+      line = `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${formatBytes(this.done)} / ${formatBytes(this.total)}${eta}${counters ? ` · ${counters}` : ''}`;
+    }
     const columns = this.stream.columns ?? 120;
     this.stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, columns - 1))}`);
     this.drawn = true;

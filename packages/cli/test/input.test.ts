@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gunzipSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import type { Triplet } from '@rl-otel/semantic-conventions';
 import { readJsonl } from '@rl-otel/test-utils';
-import { hexId, jsonl, nameOf, oneStep, otlpLine, rlOtel, tmp, triplet } from './helpers.ts';
+import { cliPath, hexId, jsonl, nameOf, oneStep, otlpLine, rlOtel, tmp, triplet } from './helpers.ts';
 
 const base = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -211,5 +212,32 @@ describe('rl-otel triplets: inputs', () => {
     assert.equal(result.code, 0, result.stderr);
     const text = gunzipSync(readFileSync(out)).toString('utf8');
     assert.equal(nameOf((JSON.parse(text) as Triplet).span_id), 'z1');
+  });
+
+  test('standard input (-) and a pipe such as <(zcat …) are read once, compressed or not', async () => {
+    const dir = tmp();
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [cliPath, 'triplets', '-', fifo], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(gzipSync(`${otlpLine([oneStep('i1', base), oneStep('i2', base + 1)])}\n`));
+    const writer = createWriteStream(fifo);
+    writer.end(`${otlpLine([oneStep('p1', base + 2)])}\n`);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => nameOf((JSON.parse(l) as Triplet).span_id))
+        .sort(),
+      ['i1', 'i2', 'p1'],
+    );
+    assert.match(stderr, /2 files, .* 2 lines, 3 spans → 3 triplets\n/);
   });
 });

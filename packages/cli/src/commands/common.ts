@@ -35,7 +35,7 @@ export const INPUT_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const INPUT_DETAILS =
-  'Inputs are OTLP/JSON trace files as the OpenTelemetry Collector’s file exporter writes them (one ExportTraceServiceRequest per line; plain, gzip or zstd; rotated files in any order) and rl-otel triplet JSONL files, in any mix.';
+  'Inputs are OTLP/JSON trace files as the OpenTelemetry Collector’s file exporter writes them (one ExportTraceServiceRequest per line; plain, gzip or zstd; rotated files in any order) and rl-otel triplet JSONL files, in any mix; - reads standard input, and pipes such as <(zcat …) work too.';
 
 /** Problems printed one by one before the rest are only counted. */
 const PRINTED_PROBLEMS = 20;
@@ -44,7 +44,7 @@ export type Values = Record<string, string | boolean | undefined>;
 
 export interface ReadResult {
   readonly summary: ReadSummary;
-  /** Total bytes of the inputs on disk. */
+  /** Bytes read (before decompression). */
   readonly bytes: number;
 }
 
@@ -65,12 +65,17 @@ export async function readInputs(
   const files = await inspectInputs(paths);
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
   const quiet = values.quiet === true;
-  const progress = quiet ? undefined : new Progress({ total: bytes, stream: io.stderr });
+  const total = files.some((f) => f.stream !== undefined) ? undefined : bytes;
+  const progress = quiet ? undefined : new Progress({ total, stream: io.stderr });
   let printed = 0;
+  let read = 0;
   const reader = new TripletReader(files, {
     windowMs,
     maxHeld,
-    onBytes: (n) => progress?.advance(n),
+    onBytes: (n) => {
+      read += n;
+      progress?.advance(n);
+    },
     onProblem: (message) => {
       if (printed++ < PRINTED_PROBLEMS) {
         progress?.clear();
@@ -90,7 +95,7 @@ export async function readInputs(
     io.stderr.write(
       `rl-otel: … and ${formatCount(printed - PRINTED_PROBLEMS)} more problems of the same kinds\n`,
     );
-  return { summary: reader.summary, bytes };
+  return { summary: reader.summary, bytes: read };
 }
 
 /** Notes worth a line after a run: what was dropped or written early. */

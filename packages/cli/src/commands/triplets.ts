@@ -1,6 +1,6 @@
 /** `rl-otel triplets`: triplet JSONL from Collector files (and triplet files), to stdout or a file. */
 import type { CommandSpec } from '../args.ts';
-import { formatBytes, formatCount } from '../format.ts';
+import { formatBytes, plural } from '../format.ts';
 import {
   INPUT_DETAILS,
   INPUT_OPTIONS,
@@ -67,7 +67,7 @@ export async function runTriplets(values: Values, inputs: string[], io: Io): Pro
     if (values.quiet !== true) {
       const where = output === undefined ? '' : ` to ${output.path}`;
       io.stderr.write(
-        `rl-otel triplets: ${formatCount(summary.files)} files, ${formatBytes(bytes)}, ${formatCount(summary.records)} lines, ${formatCount(summary.spans)} spans → ${formatCount(summary.triplets)} triplets${where}\n`,
+        `rl-otel triplets: ${plural(summary.files, 'file')}, ${formatBytes(bytes)}, ${plural(summary.records, 'line')}, ${plural(summary.spans, 'span')} → ${plural(summary.triplets, 'triplet')}${where}\n`,
       );
       for (const note of summaryNotes(summary)) io.stderr.write(`rl-otel triplets: ${note}\n`);
     }

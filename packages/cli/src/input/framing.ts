@@ -6,9 +6,8 @@
  * Whole-file gzip or zstd is undone first. Memory is bounded by the longest record.
  */
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
-import { createGunzip, createZstdDecompress, zstdDecompressSync } from 'node:zlib';
+import { pipeline, Readable } from 'node:stream';
+import { constants, createGunzip, createZstdDecompress, gunzipSync, zstdDecompressSync } from 'node:zlib';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 export type Framing = 'lines' | 'length-prefixed';
@@ -34,15 +33,21 @@ export function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0):
   return true;
 }
 
-/** The decompressed bytes of a file, as a stream; `onRawBytes` counts what is read from disk. */
+/**
+ * The decompressed bytes of a file (a path) or of a stream read once (stdin,
+ * a pipe); `onRawBytes` counts what is read before decompression.
+ */
 export function openDecompressed(
-  path: string,
+  source: string | Readable,
   compression: Compression,
   onRawBytes?: (n: number) => void,
 ): Readable {
   // Smaller reads for compressed files: one read inflates about ten times in memory.
-  const raw = createReadStream(path, { highWaterMark: compression === 'none' ? 1024 * 1024 : 128 * 1024 });
-  if (onRawBytes !== undefined) raw.on('data', (chunk) => onRawBytes(chunk.length));
+  const raw =
+    typeof source === 'string'
+      ? createReadStream(source, { highWaterMark: compression === 'none' ? 1024 * 1024 : 128 * 1024 })
+      : source;
+  if (onRawBytes !== undefined) raw.on('data', (chunk: Buffer | string) => onRawBytes(chunk.length));
   if (compression === 'none') return raw;
   const inflate = compression === 'gzip' ? createGunzip() : createZstdDecompress();
   // pipeline destroys both streams on an error and hands it to whoever reads `inflate`.
@@ -200,4 +205,55 @@ class ByteQueue {
     }
     return out;
   }
+}
+
+/** Bytes at most `max` that the start of a compressed `head` inflates to (the head may stop mid-stream). */
+export function inflateHead(head: Buffer, compression: Compression, max = 64 * 1024): Buffer {
+  if (compression === 'none') return head.subarray(0, max);
+  if (compression === 'gzip')
+    return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, max);
+  return zstdDecompressSync(head, { finishFlush: constants.ZSTD_e_flush }).subarray(0, max);
+}
+
+/**
+ * Reads at least `bytes` from a stream read once (or all of it, if shorter):
+ * the head, and a stream of the whole content, head included.
+ */
+export async function peek(stream: Readable, bytes: number): Promise<{ head: Buffer; whole: Readable }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < bytes) {
+    const chunk = stream.read() as Buffer | string | null;
+    if (chunk !== null) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      chunks.push(buffer);
+      length += buffer.length;
+      continue;
+    }
+    ended = !(await new Promise<boolean>((resolve, reject) => {
+      const settle = (more: boolean, error?: unknown) => {
+        stream.off('readable', onReadable);
+        stream.off('end', onEnd);
+        stream.off('error', onError);
+        if (error === undefined) resolve(more);
+        else reject(error);
+      };
+      const onReadable = () => settle(true);
+      const onEnd = () => settle(false);
+      const onError = (error: unknown) => settle(false, error);
+      stream.on('readable', onReadable);
+      stream.on('end', onEnd);
+      stream.on('error', onError);
+      if (stream.readableEnded) settle(false);
+    }));
+    if (ended) break;
+  }
+  const head = Buffer.concat(chunks);
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (!ended)
+      for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+  return { head, whole: Readable.from(all(), { objectMode: false }) };
 }

@@ -3,6 +3,7 @@
  * missing file or an unknown format stops the run before it writes), and all
  * of them as one stream of records merged by time.
  */
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { TRIPLET_SCHEMA_V1 } from '@rl-otel/semantic-conventions';
@@ -10,8 +11,10 @@ import {
   type Compression,
   type Framing,
   GZIP_MAGIC,
+  inflateHead,
   isSpace,
   openDecompressed,
+  peek,
   type RawRecord,
   splitLengthPrefixed,
   splitLines,
@@ -28,6 +31,8 @@ export interface InputFile {
   readonly framing: Framing;
   /** Time of its first record (ms), for merging files by time. */
   readonly firstTime: number;
+  /** For an input read once (stdin `-`, a pipe): its whole content. */
+  readonly stream?: Readable;
 }
 
 export type RecordKind = 'traces' | 'triplet' | 'other';
@@ -48,6 +53,8 @@ const SNIFF_RECORDS = 10;
 export async function inspectInputs(paths: readonly string[]): Promise<InputFile[]> {
   const files: InputFile[] = [];
   const problems: string[] = [];
+  if (paths.filter((p) => p === '-').length > 1)
+    throw new InputError('-: standard input can be read only once');
   for (const path of paths) {
     try {
       files.push(await inspect(path));
@@ -61,11 +68,14 @@ export async function inspectInputs(paths: readonly string[]): Promise<InputFile
 }
 
 async function inspect(path: string): Promise<InputFile> {
+  if (path === '-') return inspectStream(path, process.stdin);
   let size: number;
   try {
     const info = await stat(path);
     if (info.isDirectory())
       throw new InputError(`${path}: is a directory; pass the files in it (e.g. ${path}/*.json)`);
+    if (info.isFIFO() || info.isCharacterDevice() || info.isSocket())
+      return await inspectStream(path, createReadStream(path));
     size = info.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -105,6 +115,36 @@ async function inspect(path: string): Promise<InputFile> {
   return { path, size, compression, framing, firstTime: firstTime ?? Number.NEGATIVE_INFINITY };
 }
 
+/**
+ * An input that can be read only once (stdin, a pipe such as `<(zcat …)`):
+ * its head is looked at and kept; its records are not (a line of JSON of
+ * another kind is then reported as a malformed line, not as an unknown format).
+ */
+async function inspectStream(path: string, source: Readable): Promise<InputFile> {
+  let head: Buffer;
+  let whole: Readable;
+  try {
+    ({ head, whole } = await peek(source, 64 * 1024));
+  } catch (error) {
+    throw new InputError(`${path}: ${systemReason(error)}`);
+  }
+  const compression: Compression = startsWith(head, GZIP_MAGIC)
+    ? 'gzip'
+    : startsWith(head, ZSTD_MAGIC)
+      ? 'zstd'
+      : 'none';
+  let inflated: Buffer;
+  try {
+    inflated = inflateHead(head, compression);
+  } catch (error) {
+    throw new InputError(
+      `${path}: is ${compression}-compressed but does not decompress (${systemReason(error)})`,
+    );
+  }
+  const framing = framingOf(path, inflated);
+  return { path, size: 0, compression, framing, firstTime: Number.NEGATIVE_INFINITY, stream: whole };
+}
+
 const FORMATS =
   'rl-otel reads OTLP/JSON trace files as the OpenTelemetry Collector’s file exporter writes them (format: json; plain, gzip or zstd) and rl-otel triplet JSONL files';
 
@@ -125,7 +165,7 @@ export async function* fileRecords(
   file: Pick<InputFile, 'path' | 'compression' | 'framing'> & Partial<InputFile>,
   onRawBytes?: (n: number) => void,
 ): AsyncGenerator<InputRecord> {
-  const stream = openDecompressed(file.path, file.compression, onRawBytes);
+  const stream = openDecompressed(file.stream ?? file.path, file.compression, onRawBytes);
   const raw = file.framing === 'lines' ? splitLines(stream) : splitLengthPrefixed(stream);
   let last = 0;
   try {
