@@ -5,13 +5,8 @@
  */
 import { TRIPLET_SCHEMA_V1, type Triplet } from '@rl-otel/semantic-conventions';
 import { EpisodeWindow, type EpisodeWindowStats } from './episode-window.ts';
-import {
-  describePosition,
-  type InputFile,
-  type InputRecord,
-  isOtlpOther,
-  mergedRecords,
-} from './input/inputs.ts';
+import { describePosition, type InputFile, type InputRecord, isOtlpOther } from './input/inputs.ts';
+import { mergedRecords } from './input/merge.ts';
 import { type ConvertCounts, type JsonTraceRequest, roleSpans } from './input/otlp.ts';
 
 export interface ReadOptions {

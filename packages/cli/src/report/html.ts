@@ -6,14 +6,8 @@
 import { formatCount, formatMs, formatNumber, formatPercent } from '../format.ts';
 import type { StatsResult } from '../stats/aggregate.ts';
 import { VERSION } from '../version.ts';
-import {
-  episodeLengths,
-  figure,
-  rewardDistribution,
-  rewardOverTime,
-  slowestActions,
-  worstActions,
-} from './charts.ts';
+import { slowestActions, worstActions } from './bar-charts.ts';
+import { episodeLengths, figure, rewardDistribution, rewardOverTime } from './charts.ts';
 import { esc } from './svg.ts';
 
 export interface ReportOptions {
