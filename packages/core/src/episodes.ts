@@ -18,6 +18,7 @@ export function episodeFor(id: string, origin: EpisodeOrigin): EpisodeState {
     span: undefined,
     ended: false,
     active: 0,
+    lastStep: undefined,
   };
   state.episodes.set(id, episode);
   if (state.episodes.size > state.maxEpisodes) evictIdle(state.episodes, state.maxEpisodes);
@@ -26,7 +27,15 @@ export function episodeFor(id: string, origin: EpisodeOrigin): EpisodeState {
 
 /** A one-step episode named after its trace: not registered. */
 export function traceEpisode(traceId: string): EpisodeState {
-  return { id: traceId, origin: 'trace', nextStep: 0, span: undefined, ended: false, active: 0 };
+  return {
+    id: traceId,
+    origin: 'trace',
+    nextStep: 0,
+    span: undefined,
+    ended: false,
+    active: 0,
+    lastStep: undefined,
+  };
 }
 
 /** Looks an episode up without creating it. */

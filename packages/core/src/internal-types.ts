@@ -15,6 +15,8 @@ export interface EpisodeState {
   ended: boolean;
   /** Active `withEpisode` scopes using this state; pinned in the registry while > 0. */
   active: number;
+  /** Highest step ended since the episode span last ended (explicit episodes): the terminal step if it ends now. */
+  lastStep: { readonly spanId: string; readonly step: number } | undefined;
 }
 
 /** What the processor remembers about a live span it stamped. */

@@ -12,6 +12,7 @@ import {
   ATTR_RL_EPISODE_DONE,
   ATTR_RL_EPISODE_ID,
   ATTR_RL_EPISODE_REWARD,
+  ATTR_RL_EPISODE_TERMINAL_SPAN_ID,
   ATTR_RL_REWARD_COMPONENT_PREFIX,
   ATTR_RL_REWARD_NAME,
   ATTR_RL_REWARD_SOURCE,
@@ -172,6 +173,10 @@ export class RLSpanProcessor {
     if (record === undefined || record.ended) return;
     record.ended = true;
     if (record.isEpisode) {
+      // Name the step that this end makes terminal (the one the triplet assembler holds).
+      const last = record.episode.lastStep;
+      record.episode.lastStep = undefined;
+      if (last !== undefined) span.setAttribute(ATTR_RL_EPISODE_TERMINAL_SPAN_ID, last.spanId);
       this.scoreEpisode(span, record);
       return;
     }
@@ -260,7 +265,15 @@ export class RLSpanProcessor {
         kind: record.kind as string,
         name: String(span.attributes[ATTR_RL_ACTION_NAME] ?? span.name),
       });
-      this.assembler?.step(span, record.episode);
+      const episode = record.episode;
+      if (
+        episode.origin === 'explicit' &&
+        !episode.ended &&
+        !(episode.lastStep !== undefined && episode.lastStep.step > record.step)
+      ) {
+        episode.lastStep = { spanId: record.spanId, step: record.step };
+      }
+      this.assembler?.step(span, episode);
     } else if (record.isEpisode) {
       this.assembler?.episode(span, record.episode);
     }

@@ -8,6 +8,7 @@ import {
   ATTR_RL_ACTION_NAME,
   ATTR_RL_EPISODE_DONE,
   ATTR_RL_EPISODE_ID,
+  ATTR_RL_EPISODE_TERMINAL_SPAN_ID,
   ATTR_RL_REWARD_COMPONENT_PREFIX,
   ATTR_RL_REWARD_SOURCE,
   ATTR_RL_REWARD_TARGET_SPAN_ID,
@@ -77,9 +78,11 @@ export function tripletRole(attributes: SpanData['attributes'], name: string): T
 /**
  * Turns spans into triplet lines:
  * - every step action (a span with `rl.action.kind` and `rl.reward.value`) is one triplet;
- * - an episode span (`rl.episode.done`) marks the highest step of its episode in
- *   the same batch as terminal: `done`, its `termination_reason`, and the
- *   episode's reward added to that step's reward (component `episode`);
+ * - an episode span (`rl.episode.done`) marks its terminal step, when that step
+ *   is in the same batch: `done`, its `termination_reason`, and the episode's
+ *   reward added to that step's reward (component `episode`). The terminal step
+ *   is the one it names (`rl.episode.terminal.span_id`); for an episode span
+ *   that names none, the highest step of its episode in the batch;
  * - an `rl.reward` span (a delayed reward) is a line of kind `reward` for the step it rewards.
  * Spans of no role are ignored. Pure: the same spans give the same triplets anywhere.
  */
@@ -160,15 +163,13 @@ function rewardTriplet(span: SpanData): Triplet {
 
 function applyEpisodeEnd(triplets: Triplet[], episode: SpanData): void {
   const id = String(episode.attributes[ATTR_RL_EPISODE_ID]);
+  const terminal = episode.attributes[ATTR_RL_EPISODE_TERMINAL_SPAN_ID];
   let last: Triplet | undefined;
   for (const t of triplets) {
-    if (
-      t.episode_id === id &&
-      t.action.kind !== RL_ACTION_KIND_VALUE_REWARD &&
-      (last === undefined || t.step >= last.step)
-    ) {
-      last = t;
-    }
+    if (t.episode_id !== id || t.action.kind === RL_ACTION_KIND_VALUE_REWARD) continue;
+    if (terminal !== undefined) {
+      if (t.span_id === terminal) last = t;
+    } else if (last === undefined || t.step >= last.step) last = t;
   }
   if (last === undefined) return;
   last.done = true;

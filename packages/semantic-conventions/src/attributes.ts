@@ -39,6 +39,8 @@ export const ATTR_RL_EPISODE_DONE = 'rl.episode.done' as const;
 export const ATTR_RL_TERMINATION_REASON = 'rl.termination.reason' as const;
 /** On an episode span: the episode-level reward (its outcome). */
 export const ATTR_RL_EPISODE_REWARD = 'rl.episode.reward' as const;
+/** On an episode span: span id of its terminal step (the step whose triplet carries `done`), so that triplets built offline from exported spans need no clock. */
+export const ATTR_RL_EPISODE_TERMINAL_SPAN_ID = 'rl.episode.terminal.span_id' as const;
 
 /** Baggage entry that carries the episode across processes (W3C baggage). */
 export const BAGGAGE_RL_EPISODE_ID = 'rl.episode.id' as const;

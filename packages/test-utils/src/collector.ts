@@ -1,0 +1,140 @@
+/**
+ * An OTLP/HTTP receiver that writes what it receives the way the
+ * OpenTelemetry Collector's `file` exporter does with `format: json`: one
+ * `ExportTraceServiceRequest` per line, ids in hex, 64-bit integers and
+ * timestamps as strings. It takes protobuf (the default of our exporter) and
+ * JSON bodies, gzip or not, like the Collector's OTLP receiver.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { decodeTraceRequest, type OtlpSpan, type OtlpValue } from './protobuf.ts';
+import { decodeJsonRequest } from './receiver.ts';
+
+export interface CollectorReceiver {
+  readonly url: string;
+  /** The lines written so far (each one export request, as JSON text). */
+  readonly lines: string[];
+  /** Content types of the requests received. */
+  readonly contentTypes: string[];
+  /** Resolves when at least `count` spans arrived (or rejects after `timeoutMs`). */
+  waitForSpans(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startCollectorReceiver(): Promise<CollectorReceiver> {
+  const lines: string[] = [];
+  const contentTypes: string[] = [];
+  let spans = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        let body: Buffer = Buffer.concat(chunks);
+        if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+        const contentType = String(req.headers['content-type'] ?? '');
+        const decoded = contentType.includes('json')
+          ? decodeJsonRequest(body.toString('utf8'))
+          : decodeTraceRequest(body);
+        contentTypes.push(contentType);
+        spans += decoded.length;
+        if (decoded.length > 0) lines.push(collectorJson(decoded));
+        res.writeHead(200, {
+          'content-type': contentType.includes('json') ? 'application/json' : 'application/x-protobuf',
+        });
+        res.end(contentType.includes('json') ? '{}' : undefined);
+      } catch (error) {
+        res.writeHead(400);
+        res.end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    lines,
+    contentTypes,
+    async waitForSpans(count, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (spans < count) {
+        if (Date.now() > until) throw new Error(`expected ${count} spans at the collector, got ${spans}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Spans as one OTLP/JSON export request, in the Collector's JSON encoding (grouped by resource and scope). */
+export function collectorJson(spans: readonly OtlpSpan[]): string {
+  const resources = new Map<Record<string, OtlpValue>, Map<string, OtlpSpan[]>>();
+  for (const span of spans) {
+    let scopes = resources.get(span.resource);
+    if (scopes === undefined) resources.set(span.resource, (scopes = new Map()));
+    const scopeKey = `${span.scope.name}\u0000${span.scope.version}`;
+    let list = scopes.get(scopeKey);
+    if (list === undefined) scopes.set(scopeKey, (list = []));
+    list.push(span);
+  }
+  const resourceSpans = [...resources].map(([resource, scopes]) => ({
+    resource: { attributes: keyValues(resource) },
+    scopeSpans: [...scopes.values()].map((list) => ({
+      scope: { name: (list[0] as OtlpSpan).scope.name, version: (list[0] as OtlpSpan).scope.version },
+      spans: list.map((s) => ({
+        traceId: s.traceId,
+        spanId: s.spanId,
+        ...(s.parentSpanId === '' ? {} : { parentSpanId: s.parentSpanId }),
+        flags: 257,
+        name: s.name,
+        kind: s.kind,
+        startTimeUnixNano: String(s.startTimeUnixNano),
+        endTimeUnixNano: String(s.endTimeUnixNano),
+        attributes: keyValues(s.attributes),
+        ...(s.events.length === 0
+          ? {}
+          : {
+              events: s.events.map((e) => ({
+                timeUnixNano: String(e.timeUnixNano),
+                name: e.name,
+                attributes: keyValues(e.attributes),
+              })),
+            }),
+        ...(s.links.length === 0
+          ? {}
+          : {
+              links: s.links.map((l) => ({
+                traceId: l.traceId,
+                spanId: l.spanId,
+                attributes: keyValues(l.attributes),
+                flags: 256,
+              })),
+            }),
+        status:
+          s.status.code === 0
+            ? {}
+            : { code: s.status.code, ...(s.status.message ? { message: s.status.message } : {}) },
+      })),
+    })),
+  }));
+  return JSON.stringify({ resourceSpans });
+}
+
+function keyValues(attributes: Record<string, OtlpValue>): Array<{ key: string; value: unknown }> {
+  return Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
+}
+
+function anyValue(value: OtlpValue): unknown {
+  if (value === null) return {};
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
+  return { kvlistValue: { values: keyValues(value) } };
+}
