@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from './stats.mjs';
 
-const ORDER = ['startup', 'http', 'memory', 'sink', 'sqlite', 'pg', 'fs', 'cli'];
+const ORDER = ['startup', 'http', 'memory', 'sql', 'fs', 'sink', 'cli'];
 
 const fmt = (n, digits = 1) => (n === undefined || Number.isNaN(n) ? '–' : String(round(n, digits)));
 const pct = (n) => (n === undefined || Number.isNaN(n) ? '–' : `${round(n * 100, 1)}%`);
@@ -47,6 +47,17 @@ function section(result) {
       const e = c.exported;
       lines.push(
         `| ${c.name}${c.upstream && c.upstream !== '@opentelemetry/auto-instrumentations-node' ? ` (upstream: ${c.upstream})` : ''} | ${fmt(v.bare.median, 0)} ${spread(v.bare)} | ${fmt(v['rl-otel'].median, 0)} ${spread(v['rl-otel'])} | ${fmt(v.upstream.median, 0)} ${spread(v.upstream)} | ${pct(c.throughputLoss['rl-otel'])} | ${pct(c.throughputLoss.upstream)} | ${verdict(c)} | rl-otel ${e['rl-otel'].spans} / ${e['rl-otel'].triplets} / ${e['rl-otel'].requests}; upstream ${e.upstream.spans} / – / ${e.upstream.requests} |`,
+      );
+    }
+  } else if (result.suite === 'sql') {
+    lines.push(
+      '| case | bare median / p99 | rl-otel untraced (added median / p99) | rl-otel traced | upstream traced | target | result |',
+      '|---|---|---|---|---|---|---|',
+    );
+    const cell = (a) => (a ? `+${a.medianUs} / +${a.p99Us}` : '–');
+    for (const c of cases) {
+      lines.push(
+        `| ${c.name} | ${c.bare.medianUs} / ${c.bare.p99Us} | ${cell(c.added['rl-otel untraced'])} | ${cell(c.added['rl-otel traced'])} | ${c.added['upstream traced'] ? cell(c.added['upstream traced']) : 'no upstream instrumentation exists'} | ${c.target?.rule ?? ''} | ${verdict(c)} |`,
       );
     }
   } else if (result.suite === 'memory') {

@@ -1,0 +1,106 @@
+// Added microseconds per query (median and p99): better-sqlite3 and node:sqlite
+// get-by-primary-key, pg select-by-primary-key; bare vs rl-otel (untraced: outside
+// any action; traced: inside actions) vs the upstream pg instrumentation.
+import { join } from 'node:path';
+import { runNode, startPostgres } from '@rl-otel/test-utils';
+import { round, summarize } from '../lib/stats.mjs';
+import { nodeArgs, pin, variantEnv } from '../lib/variants.mjs';
+
+export const name = 'sql';
+export const title = 'Added time per query (µs)';
+
+const DRIVERS = [
+  { driver: 'better-sqlite3', target: 1.5, untracedTarget: 0.1 },
+  { driver: 'node:sqlite' },
+  { driver: 'pg', upstream: true },
+];
+
+export async function run({ mode, dir, work, sink, progress, cores }) {
+  const rounds = mode === 'full' ? 7 : 3;
+  const pg = await startPostgres();
+  const cases = [];
+  try {
+    for (const d of DRIVERS) {
+      const n = d.driver === 'pg' ? (mode === 'full' ? 20_000 : 5_000) : mode === 'full' ? 500_000 : 200_000;
+      const variants = [
+        ['bare', 'bare', 'traced'],
+        ['rl-otel untraced', 'rl-otel', 'untraced'],
+        ['rl-otel traced', 'rl-otel', 'traced'],
+      ];
+      if (d.upstream) variants.push(['upstream traced', 'upstream', 'traced']);
+      const medians = Object.fromEntries(variants.map(([label]) => [label, []]));
+      const p99s = Object.fromEntries(variants.map(([label]) => [label, []]));
+      const notes = [];
+      for (let r = 0; r < rounds; r++) {
+        const order = variants.map((_, k) => variants[(k + r) % variants.length]);
+        for (const [label, variant, queryMode] of order) {
+          progress(`sql · ${d.driver} · ${label} · round ${r + 1}/${rounds}`);
+          sink.reset();
+          const result = await runNode('apps/query-bench.mjs', {
+            cwd: dir,
+            nodeArgs: nodeArgs(variant, { esm: true }),
+            args: [d.driver, queryMode, String(n)],
+            env: {
+              ...variantEnv(variant, { sinkUrl: sink.url, tripletsFile: join(work, 'sql-triplets.jsonl') }),
+              BENCH_PG_URL: pg.url,
+            },
+            wrapper: pin(0, cores),
+            timeoutMs: 300_000,
+          });
+          let report;
+          try {
+            report = JSON.parse(result.stdout.trim().split('\n').at(-1));
+          } catch {
+            notes.push(`${label}: no result (code ${result.code}) ${result.stderr.slice(0, 300)}`);
+            continue;
+          }
+          if (variant !== 'bare' && queryMode === 'traced' && sink.count(`bench-${variant}`) === 0) {
+            notes.push(`${label}: nothing exported`);
+          }
+          medians[label].push(report.medianNs / 1000);
+          p99s[label].push(report.p99Ns / 1000);
+        }
+      }
+      const bare = summarize(medians.bare).median;
+      const bareP99 = summarize(p99s.bare).median;
+      const added = {};
+      for (const [label] of variants) {
+        if (label === 'bare') continue;
+        added[label] = {
+          medianUs: round(summarize(medians[label]).median - bare, 2),
+          p99Us: round(summarize(p99s[label]).median - bareP99, 2),
+        };
+      }
+      const target = d.target
+        ? {
+            rule: `traced ≤ ${d.target} µs added; untraced < ${d.untracedTarget} µs`,
+            met:
+              added['rl-otel traced'].medianUs <= d.target &&
+              added['rl-otel untraced'].medianUs < d.untracedTarget,
+          }
+        : d.upstream
+          ? {
+              rule: 'rl-otel traced below upstream',
+              met: added['rl-otel traced'].medianUs < added['upstream traced'].medianUs,
+            }
+          : undefined;
+      cases.push({
+        name: `${d.driver} get by primary key`,
+        unit: 'µs',
+        bare: {
+          medianUs: round(bare, 2),
+          p99Us: round(bareP99, 2),
+          spread: round(summarize(medians.bare).spread, 3),
+        },
+        added,
+        queries: n,
+        target,
+        valid: !notes.some((x) => x.includes('nothing exported') || x.includes('no result')),
+        notes,
+      });
+    }
+  } finally {
+    await pg.stop();
+  }
+  return { settings: { rounds, postgres: pg.external ? 'external' : 'throwaway, 127.0.0.1' }, cases };
+}
