@@ -110,3 +110,9 @@ CREATE INDEX IF NOT EXISTS usage_run ON model_usage (run_id);
 export async function migrate(db) {
   for (const statement of SCHEMA.split(';')) if (statement.trim() !== '') await db.exec(statement);
 }
+
+/** Drops the tables (children first): `DASHBOARD_RESET=1` starts from the seed data. */
+export async function dropAll(db) {
+  for (const table of ['model_usage', 'runs', 'tasks', 'features', 'agents', 'settings'])
+    await db.exec(`DROP TABLE IF EXISTS ${table}`);
+}

@@ -2,12 +2,13 @@
 //   node --import @rl-otel/auto src/server.mjs
 // Environment: PORT (default 3000; 0 picks a free one), HOST (127.0.0.1),
 // DATABASE_URL (postgres://…; else SQLite at SQLITE_PATH, default data/dashboard.db),
-// ARTIFACTS_DIR (artifacts), SEED (42: the scripted agents' outcomes).
+// ARTIFACTS_DIR (artifacts), SEED (42: the scripted agents' outcomes),
+// DASHBOARD_RESET=1 (drop the tables first and start from the seed data).
 import { serve } from '@hono/node-server';
 import { registerStateProvider } from '@rl-otel/core';
 import { createApp } from './app.mjs';
 import { createArtifacts } from './artifacts.mjs';
-import { migrate, openDatabase } from './db.mjs';
+import { dropAll, migrate, openDatabase } from './db.mjs';
 import { createOrchestrator } from './orchestrator.mjs';
 import { installSessionEpisodes } from './session.mjs';
 import { createStore } from './store.mjs';
@@ -15,6 +16,7 @@ import { tripletsPath } from './triplets.mjs';
 
 installSessionEpisodes();
 const db = await openDatabase();
+if (process.env.DASHBOARD_RESET === '1') await dropAll(db);
 await migrate(db);
 const store = createStore(db);
 await store.seed();

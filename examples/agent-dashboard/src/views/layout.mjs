@@ -15,6 +15,7 @@ export function page({ title, active, session, notice }, body) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${title} · agent dashboard</title>
 <style>${CSS}</style>
 </head>
