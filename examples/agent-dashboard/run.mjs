@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptedSession } from './session-script.mjs';
 import { PRICES } from './src/agents.mjs';
 import { readTriplets, seriesLabel } from './src/triplets.mjs';
-import { scriptedSession } from './session-script.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const serveAfter = process.argv.includes('--serve');
@@ -66,10 +66,13 @@ for (const c of session.clicks) console.log(`  ${c.label.padEnd(36)} ${c.request
 
 const mine = triplets.filter((t) => t.episode_id === session.episode).sort((a, b) => a.step - b.step);
 console.log(`\nepisode ${session.episode} (the user session): ${mine.length} steps, return ${r(sum(mine))}`);
-for (const t of mine) console.log(`  ${String(t.step).padStart(2)} ${t.action.name.padEnd(30)} reward ${r(t.reward.value)}`);
+for (const t of mine)
+  console.log(`  ${String(t.step).padStart(2)} ${t.action.name.padEnd(30)} reward ${r(t.reward.value)}`);
 
 for (const { run, feedback } of session.runs) {
-  const lines = triplets.filter((t) => t.episode_id === run).sort((a, b) => a.step - b.step || kindOrder(a) - kindOrder(b));
+  const lines = triplets
+    .filter((t) => t.episode_id === run)
+    .sort((a, b) => a.step - b.step || kindOrder(a) - kindOrder(b));
   const steps = lines.filter((t) => t.action.kind !== 'reward');
   const end = steps.find((t) => t.done);
   console.log(
@@ -85,7 +88,9 @@ for (const { run, feedback } of session.runs) {
       c.episode !== undefined && `outcome ${c.episode}`,
     ].filter(Boolean);
     const what = t.action.kind === 'reward' ? `${seriesLabel(t)} (${t.reward.source})` : t.action.name;
-    console.log(`  ${String(t.step).padStart(2)} ${what.padEnd(30)} reward ${r(t.reward.value)}  ${parts.join(', ')}${t.done ? '  ← done' : ''}`);
+    console.log(
+      `  ${String(t.step).padStart(2)} ${what.padEnd(30)} reward ${r(t.reward.value)}  ${parts.join(', ')}${t.done ? '  ← done' : ''}`,
+    );
   }
 }
 

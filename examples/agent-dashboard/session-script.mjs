@@ -30,7 +30,10 @@ export async function scriptedSession(base, { episode = 'scripted-user' } = {}) 
   await click('open the manager dashboard', 'GET', '/manager');
   await click('look at product progress', 'GET', '/product');
   await click('approve task-102', 'POST', '/tasks/task-102/approve');
-  await click('allow two attempts per run', 'POST', '/manager/settings', { budget_usd: '0.25', max_attempts: '2' });
+  await click('allow two attempts per run', 'POST', '/manager/settings', {
+    budget_usd: '0.25',
+    max_attempts: '2',
+  });
   await click('open the developer dashboard', 'GET', '/developer');
   const runs = [];
   for (const [label, path] of [

@@ -72,7 +72,11 @@ export function codeText(task, attempt, random) {
   ];
   if (attempt > 1) lines.push('  if (typeof input !== "object") return { ok: false, error: "bad input" };');
   if (attempt > 2) lines.push('  input = structuredClone(input);');
-  lines.push(`  return { ok: true, value: ${random() < 0.5 ? 'transform(input)' : 'apply(input)'} };`, '}', '');
+  lines.push(
+    `  return { ok: true, value: ${random() < 0.5 ? 'transform(input)' : 'apply(input)'} };`,
+    '}',
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -7,7 +7,7 @@ import { diffLines } from './artifacts.mjs';
 import { giveFeedback } from './feedback.mjs';
 import { SESSION_COOKIE, sessionOf } from './session.mjs';
 import { readTriplets, summarize } from './triplets.mjs';
-import { runView, taskView, tasksView } from './views/developer.mjs';
+import { runView, tasksView, taskView } from './views/developer.mjs';
 import { page } from './views/layout.mjs';
 import { managerView } from './views/manager.mjs';
 import { productView } from './views/product.mjs';
@@ -19,7 +19,8 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
   app.use('*', async (c, next) => {
     const session = sessionOf(c.env?.incoming);
     c.set('session', session?.id);
-    if (session?.isNew) setCookie(c, SESSION_COOKIE, session.id, { path: '/', httpOnly: true, sameSite: 'Lax' });
+    if (session?.isNew)
+      setCookie(c, SESSION_COOKIE, session.id, { path: '/', httpOnly: true, sameSite: 'Lax' });
     await next();
   });
 
@@ -41,16 +42,18 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
   // Pages
   app.get('/', (c) => c.redirect('/manager', 302));
 
-  app.get('/manager', async (c) =>
-    render(c, 'Manager', '/manager', managerView(await managerData())),
-  );
+  app.get('/manager', async (c) => render(c, 'Manager', '/manager', managerView(await managerData())));
   app.post('/manager/settings', async (c) => {
     const form = await c.req.parseBody();
     const problem = await saveSettings({ budgetUsd: form.budget_usd, maxAttempts: form.max_attempts });
     return back(c, '/manager', problem ?? 'settings saved');
   });
-  app.post('/tasks/:id/approve', async (c) => back(c, '/manager', await decide(c.req.param('id'), 'approved')));
-  app.post('/tasks/:id/reject', async (c) => back(c, '/manager', await decide(c.req.param('id'), 'rejected')));
+  app.post('/tasks/:id/approve', async (c) =>
+    back(c, '/manager', await decide(c.req.param('id'), 'approved')),
+  );
+  app.post('/tasks/:id/reject', async (c) =>
+    back(c, '/manager', await decide(c.req.param('id'), 'rejected')),
+  );
   app.post('/tasks/:id/run', async (c) => {
     const id = c.req.param('id');
     const result = await orchestrator.runTask(id);
@@ -72,7 +75,9 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
     return back(c, `/developer/runs/${id}`, result.message);
   });
 
-  app.get('/developer', async (c) => render(c, 'Developer', '/developer', tasksView({ tasks: await store.tasks() })));
+  app.get('/developer', async (c) =>
+    render(c, 'Developer', '/developer', tasksView({ tasks: await store.tasks() })),
+  );
   app.get('/developer/tasks/:id', async (c) => {
     const task = await store.task(c.req.param('id'));
     if (task === undefined) return c.notFound();
@@ -86,7 +91,12 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
   });
 
   app.get('/product', async (c) =>
-    render(c, 'Product', '/product', productView({ features: await store.features(), tasks: await store.tasks() })),
+    render(
+      c,
+      'Product',
+      '/product',
+      productView({ features: await store.features(), tasks: await store.tasks() }),
+    ),
   );
   app.post('/product/tasks', async (c) => {
     const form = await c.req.parseBody();
@@ -96,7 +106,12 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
 
   app.get('/triplets', async (c) => {
     const summary = summarize(await readTriplets(tripletsFile));
-    return render(c, 'Triplets', '/triplets', tripletsView({ summary, path: tripletsFile, kind: c.req.query('kind') }));
+    return render(
+      c,
+      'Triplets',
+      '/triplets',
+      tripletsView({ summary, path: tripletsFile, kind: c.req.query('kind') }),
+    );
   });
 
   // JSON API
@@ -115,7 +130,9 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
   });
   app.get('/api/tasks/:id', async (c) => {
     const task = await store.task(c.req.param('id'));
-    return task ? c.json({ ...task, runs: await store.runs(task.id) }) : c.json({ error: 'no such task' }, 404);
+    return task
+      ? c.json({ ...task, runs: await store.runs(task.id) })
+      : c.json({ error: 'no such task' }, 404);
   });
   app.get('/api/approvals', async (c) => c.json(await store.tasks('proposed')));
   app.post('/api/tasks/:id/approve', async (c) => decideJson(c, 'approved'));
@@ -157,6 +174,7 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
       store.tasks('approved'),
       store.recentRuns(),
     ]);
+    for (const agent of team) agent.working = orchestrator.workingOn(agent.id);
     return { budget, settings, team, approvals, approved, runs };
   }
 
@@ -191,7 +209,8 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
   async function saveSettings({ budgetUsd, maxAttempts }) {
     const budget = Number(budgetUsd);
     const attempts = Number(maxAttempts);
-    if (budgetUsd !== undefined && !(Number.isFinite(budget) && budget >= 0)) return 'the budget must be a number ≥ 0';
+    if (budgetUsd !== undefined && !(Number.isFinite(budget) && budget >= 0))
+      return 'the budget must be a number ≥ 0';
     if (maxAttempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= 5))
       return 'attempts must be a whole number from 1 to 5';
     if (budgetUsd !== undefined) await store.setSetting('budget_usd', budget);
@@ -203,7 +222,8 @@ export function createApp({ store, artifacts, orchestrator, tripletsFile, onChan
   async function propose({ feature_id: featureId, title, goal }) {
     const clean = (v, max) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
     if (!(await store.features()).some((f) => f.id === featureId)) return { problem: 'unknown feature' };
-    if (clean(title, 80) === '' || clean(goal, 160) === '') return { problem: 'a task needs a title and a goal' };
+    if (clean(title, 80) === '' || clean(goal, 160) === '')
+      return { problem: 'a task needs a title and a goal' };
     const id = await store.nextTaskId();
     await store.insertTask({ id, featureId, title: clean(title, 80), goal: clean(goal, 160) });
     await onChange();

@@ -29,6 +29,8 @@ const RUNNABLE = ['approved', 'failed'];
 
 export function createOrchestrator({ store, artifacts, seed = '42', onChange = async () => {} }) {
   let running = 0;
+  // What each agent works on now (agent id → "run (phase)"), for the team's status.
+  const working = new Map();
 
   /**
    * Runs one task to its end. Returns `{ run }` (the finished run row), or
@@ -40,7 +42,8 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
     if (!RUNNABLE.includes(task.status)) return { refused: `the task is ${task.status}, not approved` };
     const { leftUsd } = await store.budget();
     if (leftUsd <= 0) return { refused: 'the budget is spent; raise it on the manager dashboard' };
-    if (!(await store.setTaskStatus(taskId, 'running', RUNNABLE))) return { refused: 'the task is already running' };
+    if (!(await store.setTaskStatus(taskId, 'running', RUNNABLE)))
+      return { refused: 'the task is already running' };
     const runId = await store.startRun(taskId);
     running++;
     await onChange();
@@ -72,15 +75,22 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
     // Each phase is a step; its span context is kept so that feedback given
     // after the run can reward the run's last step (a delayed reward).
     const step = (name, agent, fn) =>
-      runStep({ name, agent }, () => {
+      runStep({ name, agent }, async () => {
         terminal = trace.getActiveSpan()?.spanContext() ?? terminal;
-        return fn();
+        working.set(agent, `${runId} (${name})`);
+        try {
+          return await fn();
+        } finally {
+          working.delete(agent);
+        }
       });
     const tool = (name, fn) => runTool({ name, callId: `${runId}-${name}-${++calls}` }, fn);
     const ask = async (agentId, phase, prompt, content, r) => {
       const { model } = TEAM.find((a) => a.id === agentId);
       const id = `${runId}-${phase}-${++calls}`;
-      const res = await runModelCall({ model, provider: 'scripted' }, () => answer(model, id, prompt, content, r));
+      const res = await runModelCall({ model, provider: 'scripted' }, () =>
+        answer(model, id, prompt, content, r),
+      );
       const { prompt_tokens: inputTokens, completion_tokens: outputTokens } = res.usage;
       await store.addUsage({
         id,
@@ -125,8 +135,12 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
         const code = await read(`code-${attempt}.js`);
         const r = random('review', attempt);
         const v = reviewVerdict(attempt, r);
-        const text = v === 'approve' ? 'Approved: small, clear, tested.' : 'Changes requested: validate the input type.';
-        await write(`review-${attempt}.md`, await ask('reviewer', 'review', code, `# Review ${attempt}\n\n${text}\n`, r));
+        const text =
+          v === 'approve' ? 'Approved: small, clear, tested.' : 'Changes requested: validate the input type.';
+        await write(
+          `review-${attempt}.md`,
+          await ask('reviewer', 'review', code, `# Review ${attempt}\n\n${text}\n`, r),
+        );
         if (v === 'changes') reward(-0.1, { name: 'review' });
         return v;
       });
@@ -162,5 +176,7 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
     get running() {
       return running;
     },
+    /** What the agent works on now, or undefined when it is idle. */
+    workingOn: (agentId) => working.get(agentId),
   };
 }

@@ -31,7 +31,8 @@ let orchestrator;
 async function refresh() {
   const [counts, budget] = await Promise.all([store.counts(), store.budget()]);
   state.budget_left_usd = Math.round(budget.leftUsd * 1e6) / 1e6;
-  for (const status of ['proposed', 'approved', 'running', 'done', 'failed']) state[`tasks_${status}`] = counts[status] ?? 0;
+  for (const status of ['proposed', 'approved', 'running', 'done', 'failed'])
+    state[`tasks_${status}`] = counts[status] ?? 0;
   state.runs_running = orchestrator?.running ?? 0;
 }
 orchestrator = createOrchestrator({ store, artifacts, seed: process.env.SEED ?? '42', onChange: refresh });

@@ -86,8 +86,7 @@ export function createStore(db) {
     },
 
     async tasks(status) {
-      if (status !== undefined)
-        return db.all('SELECT * FROM tasks WHERE status = ? ORDER BY id', [status]);
+      if (status !== undefined) return db.all('SELECT * FROM tasks WHERE status = ? ORDER BY id', [status]);
       return db.all('SELECT * FROM tasks ORDER BY id');
     },
 

@@ -41,12 +41,15 @@ export function seriesLabel(t) {
 export function summarize(triplets) {
   const series = new Map();
   const episodes = new Map();
-  for (const t of triplets) {
+  // Charts plot rewards against the order of the actions (the nth triplet in
+  // time), so that a burst of clicks spreads out instead of piling up.
+  const ordered = [...triplets].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  for (const [index, t] of ordered.entries()) {
     const time = Date.parse(t.time);
     const label = seriesLabel(t);
     let s = series.get(label);
     if (s === undefined) series.set(label, (s = { label, kind: t.action.kind, points: [], sum: 0 }));
-    s.points.push({ time, value: t.reward.value, episode: t.episode_id, step: t.step });
+    s.points.push({ index, time, value: t.reward.value, episode: t.episode_id, step: t.step });
     s.sum += t.reward.value;
     let e = episodes.get(t.episode_id);
     if (e === undefined)
@@ -61,7 +64,7 @@ export function summarize(triplets) {
     }
   }
   for (const s of series.values()) {
-    s.points.sort((a, b) => a.time - b.time);
+    s.points.sort((a, b) => a.index - b.index);
     s.mean = s.sum / s.points.length;
   }
   const all = [...episodes.values()];
@@ -69,9 +72,11 @@ export function summarize(triplets) {
   const single = all.filter((e) => e.reason === 'single_step');
   return {
     total: triplets.length,
-    start: Math.min(...triplets.map((t) => Date.parse(t.time))),
-    end: Math.max(...triplets.map((t) => Date.parse(t.time))),
-    series: [...series.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label)),
+    start: ordered.length > 0 ? Date.parse(ordered[0].time) : undefined,
+    end: ordered.length > 0 ? Date.parse(ordered.at(-1).time) : undefined,
+    series: [...series.values()].sort(
+      (a, b) => a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label),
+    ),
     episodes: all.filter((e) => e.reason !== 'single_step').sort((a, b) => a.first - b.first),
     singleStep: single.length,
   };

@@ -63,22 +63,27 @@ describe('the dashboards in a browser', () => {
       await click(page, nav('Manager'), /\/manager$/);
       await click(page, button('Approve', 'task-104'), /\/manager\?notice=task-104%20approved$/);
       await click(page, button('Run next approved task (task-101)'), /\/developer\/runs\/task-101-run-001\?/);
-      await click(page, button('👍 Good'), /\/developer\/runs\/task-101-run-001\?notice=thanks/);
+      await click(page, button('Thumbs up'), /\/developer\/runs\/task-101-run-001\?notice=thanks/);
       await click(page, nav('Developer'), /\/developer$/);
       await click(page, button('Run', 'task-103'), /\/developer\/runs\/task-103-run-001\?/);
-      await click(page, button('👎 Bad'), /\/developer\/runs\/task-103-run-001\?notice=thanks/);
+      await click(page, button('Thumbs down'), /\/developer\/runs\/task-103-run-001\?notice=thanks/);
       await click(page, nav('Product'), /\/product$/);
       await page.getByPlaceholder('title').fill('CSV for the triplets');
       await page.getByPlaceholder('goal').fill('download the triplets as CSV');
       await click(page, button('Propose'), /\/product\?notice=proposed/);
-      await waitForLine(box.triplets, (l) => l.episode_id === 'task-103-run-001' && l.action.kind === 'reward');
+      await waitForLine(
+        box.triplets,
+        (l) => l.episode_id === 'task-103-run-001' && l.action.kind === 'reward',
+      );
       await click(page, nav('Triplets'), /\/triplets$/);
 
       // The chart: one panel per action, the delayed rewards among them.
       assert.ok((await page.locator('figure.panel').count()) >= 8);
       assert.ok((await page.locator('[data-series="http GET /manager"] circle').count()) >= 2);
       assert.equal(await page.locator('[data-series^="feedback → "]').count(), 1);
-      assert.ok((await page.locator('[data-series="step code"] svg').getAttribute('aria-label'))?.includes('mean'));
+      assert.ok(
+        (await page.locator('[data-series="step code"] svg').getAttribute('aria-label'))?.includes('mean'),
+      );
       sessionId = (await context.cookies()).find((c) => c.name === 'rl_session')?.value;
     } finally {
       await context.close();

@@ -4,8 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readJsonl } from '@rl-otel/test-utils';
 import type { Triplet } from '@rl-otel/semantic-conventions';
+import { readJsonl } from '@rl-otel/test-utils';
 
 export const example = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,7 +49,9 @@ export function readTriplets(path: string): Triplet[] {
 export function episode(lines: Triplet[], id: string): Triplet[] {
   return lines
     .filter((l) => l.episode_id === id)
-    .sort((a, b) => a.step - b.step || Number(a.action.kind === 'reward') - Number(b.action.kind === 'reward'));
+    .sort(
+      (a, b) => a.step - b.step || Number(a.action.kind === 'reward') - Number(b.action.kind === 'reward'),
+    );
 }
 
 export const actions = (lines: Triplet[]) =>

@@ -45,14 +45,19 @@ describe('npm start (run.mjs)', () => {
       session.map((l) => l.step),
       session.map((_, i) => i),
     );
-    assert.ok(session.every((l) => !l.done), 'a session has no end');
+    assert.ok(
+      session.every((l) => !l.done),
+      'a session has no end',
+    );
     // The app's own state is part of each step's state.
     assert.equal(session[0]?.state['app.dashboard.tasks_proposed'], 3);
     assert.equal(session[3]?.state['app.dashboard.tasks_proposed'], 2, 'after the approval');
     assert.equal(typeof session[0]?.state['app.dashboard.budget_left_usd'], 'number');
     // A run inside a request is an episode of its own; its work still folds into the request's action.
     const runClick = session[7];
-    assert.ok((runClick?.reward.components.llm_calls ?? 0) > 0 && (runClick?.reward.components.cost_usd ?? 0) > 0);
+    assert.ok(
+      (runClick?.reward.components.llm_calls ?? 0) > 0 && (runClick?.reward.components.cost_usd ?? 0) > 0,
+    );
 
     // The runs: seed 42 gives these outcomes every time.
     const runs = [
@@ -82,7 +87,10 @@ describe('npm start (run.mjs)', () => {
       for (const step of steps.filter((l) => l.action.name !== 'test')) {
         const c = step.reward.components;
         assert.equal(c.llm_calls, 1, `${run.id} step ${step.step}: one model call`);
-        assert.ok((c.tokens ?? 0) > 0 && (c.cost_usd ?? 0) > 0, `${run.id} step ${step.step}: tokens and cost`);
+        assert.ok(
+          (c.tokens ?? 0) > 0 && (c.cost_usd ?? 0) > 0,
+          `${run.id} step ${step.step}: tokens and cost`,
+        );
         assert.ok((c.tool_calls ?? 0) >= 1 && (c.file_calls ?? 0) >= 1, 'tools write artifacts');
       }
       for (const test of steps.filter((l) => l.action.name === 'test'))

@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
-import { feedbackText } from './manager.mjs';
 import { postButton, usd, when } from './layout.mjs';
+import { feedbackText } from './manager.mjs';
 
 const RUNNABLE = new Set(['approved', 'failed']);
 
@@ -8,7 +8,9 @@ export function tasksView({ tasks }) {
   return html`
 <table><tr><th>task</th><th>title</th><th>feature</th><th>status</th><th></th></tr>
 ${tasks.map(
-  (t) => html`<tr><td><a href="/developer/tasks/${t.id}">${t.id}</a></td><td>${t.title}</td><td>${t.feature_id}</td>
+  (
+    t,
+  ) => html`<tr><td><a href="/developer/tasks/${t.id}">${t.id}</a></td><td>${t.title}</td><td>${t.feature_id}</td>
 <td><span class="status ${t.status}">${t.status}</span></td>
 <td>${RUNNABLE.has(t.status) ? postButton(`/tasks/${t.id}/run`, 'Run', { cls: 'primary' }) : ''}</td></tr>`,
 )}</table>`;
@@ -39,8 +41,8 @@ ${run.attempts} attempt(s), ${usd(run.cost_usd)}, outcome reward ${run.outcome_r
 <p>Was this run good?
 ${
   run.feedback === null && run.finished_at !== null
-    ? html`${postButton(`/runs/${run.id}/feedback`, '👍 Good', { name: 'value', value: '1', cls: 'ok' })}
-${postButton(`/runs/${run.id}/feedback`, '👎 Bad', { name: 'value', value: '-1', cls: 'bad' })}`
+    ? html`${postButton(`/runs/${run.id}/feedback`, 'Thumbs up', { name: 'value', value: '1', cls: 'ok' })}
+${postButton(`/runs/${run.id}/feedback`, 'Thumbs down', { name: 'value', value: '-1', cls: 'bad' })}`
     : feedbackText(run.feedback)
 }
 <span class="muted">(your answer becomes a delayed reward of this run's last step)</span></p>
@@ -48,7 +50,9 @@ ${postButton(`/runs/${run.id}/feedback`, '👎 Bad', { name: 'value', value: '-1
 <h2>Model usage</h2>
 <table><tr><th>phase</th><th>agent</th><th>model</th><th class="num">input tokens</th><th class="num">output tokens</th><th class="num">cost</th></tr>
 ${usage.map(
-  (u) => html`<tr><td>${u.phase}</td><td>${u.agent}</td><td>${u.model}</td><td class="num">${u.input_tokens}</td>
+  (
+    u,
+  ) => html`<tr><td>${u.phase}</td><td>${u.agent}</td><td>${u.model}</td><td class="num">${u.input_tokens}</td>
 <td class="num">${u.output_tokens}</td><td class="num">${usd(u.cost_usd)}</td></tr>`,
 )}</table>
 
@@ -57,10 +61,13 @@ ${
   diffs.length === 0
     ? html`<p class="muted">One attempt only: nothing to compare.</p>`
     : diffs.map(
-        (d) => html`<h3>${d.from} → ${d.to}</h3><pre>${d.lines.map(
-          (l) => html`<span class="${l.op === '+' ? 'add' : l.op === '-' ? 'del' : ''}">${l.op} ${l.line}</span>
+        (d) =>
+          html`<h3>${d.from} → ${d.to}</h3><pre>${d.lines.map(
+            (
+              l,
+            ) => html`<span class="${l.op === '+' ? 'add' : l.op === '-' ? 'del' : ''}">${l.op} ${l.line}</span>
 `,
-        )}</pre>`,
+          )}</pre>`,
       )
 }
 

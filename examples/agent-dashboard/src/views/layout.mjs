@@ -34,7 +34,8 @@ ${body}
 </html>`;
 }
 
-export const usd = (n) => `$${Number(n).toFixed(4)}`;
+/** Dollars: four decimals, six for the fractions of a cent that small models cost. */
+export const usd = (n) => `$${Number(n).toFixed(n > 0 && n < 0.001 ? 6 : 4)}`;
 export const pct = (n) => `${Math.round(n * 100)}%`;
 export const when = (iso) => (iso ? iso.replace('T', ' ').slice(0, 19) : '—');
 
@@ -72,7 +73,8 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .muted { color:var(--muted); }
 .status { font-size:12px; padding:.1rem .45rem; border-radius:9px; border:1px solid var(--line); }
 .status.done, .status.succeeded { color:var(--ok); border-color:var(--ok); }
-.status.failed, .status.rejected, .status.error { color:var(--bad); border-color:var(--bad); }
+.status.failed, .status.rejected, .status.error, .status.down { color:var(--bad); border-color:var(--bad); }
+.status.up, .status.working { color:var(--ok); border-color:var(--ok); }
 .bar { display:inline-block; width:10rem; height:.6rem; background:var(--line); border-radius:4px; overflow:hidden; vertical-align:middle; }
 .bar span { display:block; height:100%; background:var(--accent); }
 form.inline { display:inline; margin:0 .2rem 0 0; }
@@ -84,9 +86,9 @@ pre { background:var(--card); border:1px solid var(--line); padding:.6rem; overf
 pre .add { color:var(--ok); } pre .del { color:var(--bad); }
 .notice { background:var(--card); border-left:4px solid var(--accent); padding:.5rem .8rem; }
 .panels { display:flex; flex-wrap:wrap; gap:.8rem; }
-.panel { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.4rem .5rem; }
+.panel { margin:0; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.4rem .5rem; }
 .panel h3 { font-size:13px; margin:0; font-weight:600; } .panel p { margin:0; font-size:12px; }
 svg text { fill:var(--muted); font:10px system-ui, sans-serif; }
 svg .line { fill:none; stroke:var(--accent); stroke-width:1.2; } svg .zero { stroke:var(--muted); stroke-dasharray:3 3; stroke-width:.7; }
-svg .frame { fill:none; stroke:var(--line); } svg .ok { fill:var(--ok); } svg .bad { fill:var(--bad); }
+svg .frame { fill:none; stroke:var(--line); } svg .mean { stroke:var(--accent); stroke-dasharray:1 2; stroke-width:1; } svg .ok { fill:var(--ok); } svg .bad { fill:var(--bad); }
 `;

@@ -26,9 +26,13 @@ ${approvals.map(
 <p>${approved.length > 0 ? postButton('/runs/next', `Run next approved task (${approved[0].id})`, { cls: 'primary' }) : ''}</p>
 
 <h2>Team</h2>
-<table><tr><th>agent</th><th>phase</th><th>model</th><th class="num">model calls</th><th class="num">tokens</th><th class="num">cost</th><th>last active</th></tr>
+<table><tr><th>agent</th><th>status</th><th>phase</th><th>model</th><th class="num">model calls</th><th class="num">tokens</th><th class="num">cost</th><th>last active</th></tr>
 ${team.map(
-  (a) => html`<tr><td>${a.name}</td><td>${a.role}</td><td>${a.model ?? html`<span class="muted">tools only</span>`}</td>
+  (a) => html`<tr><td>${a.name}</td><td>${
+    a.working
+      ? html`<span class="status working">working on ${a.working}</span>`
+      : html`<span class="muted">idle</span>`
+  }</td><td>${a.role}</td><td>${a.model ?? html`<span class="muted">tools only</span>`}</td>
 <td class="num">${a.calls}</td><td class="num">${a.tokens}</td><td class="num">${usd(a.cost_usd)}</td><td>${when(a.last_active)}</td></tr>`,
 )}</table>
 
@@ -54,5 +58,7 @@ ${runs.map(
 
 export function feedbackText(feedback) {
   if (feedback === null || feedback === undefined) return html`<span class="muted">—</span>`;
-  return feedback > 0 ? '👍' : '👎';
+  return feedback > 0
+    ? html`<span class="status up">thumbs up</span>`
+    : html`<span class="status down">thumbs down</span>`;
 }

@@ -13,12 +13,13 @@ ${features.map((f) => {
 
 <h2>Tasks by feature</h2>
 ${features.map(
-  (f) => html`<h3>${f.title}</h3><ul>${tasks
-    .filter((t) => t.feature_id === f.id)
-    .map(
-      (t) =>
-        html`<li><a href="/developer/tasks/${t.id}">${t.id}</a> ${t.title} <span class="status ${t.status}">${t.status}</span></li>`,
-    )}</ul>`,
+  (f) =>
+    html`<h3>${f.title}</h3><ul>${tasks
+      .filter((t) => t.feature_id === f.id)
+      .map(
+        (t) =>
+          html`<li><a href="/developer/tasks/${t.id}">${t.id}</a> ${t.title} <span class="status ${t.status}">${t.status}</span></li>`,
+      )}</ul>`,
 )}
 
 <h2>Propose a task</h2>
