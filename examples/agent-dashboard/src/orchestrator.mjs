@@ -42,6 +42,7 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
     if (!RUNNABLE.includes(task.status)) return { refused: `the task is ${task.status}, not approved` };
     const { leftUsd } = await store.budget();
     if (leftUsd <= 0) return { refused: 'the budget is spent; raise it on the manager dashboard' };
+    const { maxAttempts } = await store.settings();
     if (!(await store.setTaskStatus(taskId, 'running', RUNNABLE)))
       return { refused: 'the task is already running' };
     const runId = await store.startRun(taskId);
@@ -50,7 +51,7 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
     try {
       const result = await runEpisode(
         { id: runId, name: 'dev-process', attributes: { 'app.task.id': taskId } },
-        () => phases(task, runId),
+        () => phases(task, runId, { maxAttempts, leftUsd }),
       );
       await store.finishRun(runId, result);
       await store.setTaskStatus(taskId, result.status === 'succeeded' ? 'done' : 'failed', ['running']);
@@ -65,12 +66,15 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
     }
   }
 
-  /** The phases of one run, inside its episode. */
-  async function phases(task, runId) {
-    const { maxAttempts } = await store.settings();
+  /**
+   * The phases of one run, inside its episode. Database work here happens
+   * inside steps only: a query between steps would be a step of its own.
+   */
+  async function phases(task, runId, { maxAttempts, leftUsd }) {
     const random = (...parts) => rng(seed, runId, ...parts);
     let terminal;
     let calls = 0;
+    let spentUsd = 0;
 
     // Each phase is a step; its span context is kept so that feedback given
     // after the run can reward the run's last step (a delayed reward).
@@ -92,6 +96,8 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
         answer(model, id, prompt, content, r),
       );
       const { prompt_tokens: inputTokens, completion_tokens: outputTokens } = res.usage;
+      const cost = costUsd(model, inputTokens, outputTokens);
+      spentUsd += cost;
       await store.addUsage({
         id,
         runId,
@@ -100,7 +106,7 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
         model,
         inputTokens,
         outputTokens,
-        costUsd: costUsd(model, inputTokens, outputTokens),
+        costUsd: cost,
       });
       return res.choices[0].message.content;
     };
@@ -121,7 +127,8 @@ export function createOrchestrator({ store, artifacts, seed = '42', onChange = a
     let reason = 'attempts_exhausted';
     let attempt = 0;
     while (attempt < maxAttempts && !passed) {
-      if ((await store.budget()).leftUsd <= 0) {
+      // The budget left when the run started, less what this run spent since.
+      if (spentUsd >= leftUsd) {
         reason = 'budget_exhausted';
         break;
       }

@@ -61,12 +61,21 @@ describe('JSON API and health checks', () => {
       assert.equal((await api('POST', '/api/runs/task-107-run-001/feedback', { value: -1 })).status, 409);
       assert.equal((await api('POST', '/api/runs/task-107-run-001/feedback', { value: 5 })).status, 400);
 
+      // A budget that runs out during the run: it stops before the first code attempt.
+      const { spentUsd } = (await api('GET', '/api/budget')).body as unknown as { spentUsd: number };
+      await api('PUT', '/api/settings', { budgetUsd: spentUsd + 0.0001 });
+      const short = await api('POST', '/api/tasks/task-101/run');
+      assert.deepEqual(
+        [short.body.status, short.body.reason, short.body.attempts],
+        ['failed', 'budget_exhausted', 0],
+      );
+
       assert.equal((await api('PUT', '/api/settings', { budgetUsd: -1 })).status, 400);
       assert.deepEqual((await api('PUT', '/api/settings', { budgetUsd: 0 })).body, {
         budgetUsd: 0,
         maxAttempts: 3,
       });
-      const refused = await api('POST', '/api/tasks/task-101/run');
+      const refused = await api('POST', '/api/tasks/task-106/run');
       assert.equal(refused.status, 409);
       assert.match(String(refused.body.error), /budget/);
     } finally {
@@ -86,10 +95,17 @@ describe('JSON API and health checks', () => {
       'http POST /api/runs/:id/feedback',
       'http POST /api/runs/:id/feedback',
       'http POST /api/runs/:id/feedback',
+      'http GET /api/budget',
+      'http PUT /api/settings',
+      'http POST /api/tasks/:id/run',
       'http PUT /api/settings',
       'http PUT /api/settings',
       'http POST /api/tasks/:id/run',
     ]);
+    const short = episode(lines, 'task-101-run-001');
+    assert.deepEqual(actions(short), ['step plan', 'step design']);
+    assert.equal(short.at(-1)?.termination_reason, 'budget_exhausted');
+    assert.equal(short.at(-1)?.reward.components.episode, -1);
     // The health checks carried no baggage and no cookie: one-step episodes.
     for (const name of ['GET /healthz', 'GET /readyz']) {
       const [check] = lines.filter((l) => l.action.name === name);
