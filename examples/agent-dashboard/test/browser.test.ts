@@ -3,13 +3,11 @@
 // sends no baggage: the app's session cookie makes the clicks one episode.
 // Every click must be an action of that episode in the triplet file.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { rlWarnings, startServer } from '@rl-otel/test-utils';
 import { chromium, type Locator, type Page } from 'playwright-core';
-import { actions, episode, example, readTriplets, sandbox } from './env.ts';
+import { actions, episode, example, readTriplets, sandbox, tempDir } from './env.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -45,50 +43,58 @@ describe('the dashboards in a browser', () => {
     );
     const box = sandbox();
     const server = await startServer('src/server.mjs', { cwd: example, env: box.env });
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-    });
     let sessionId: string | undefined;
+    let stopped: Awaited<ReturnType<typeof server.stop>>;
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      const nav = (name: string) => page.locator('header nav').getByRole('link', { name, exact: true });
-      const button = (name: string, row?: string) =>
-        (row ? page.locator('tr', { hasText: row }) : page).getByRole('button', { name });
+      const context = await chromium.launchPersistentContext(tempDir('chromium-profile-'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+      });
+      try {
+        const page = context.pages()[0] ?? (await context.newPage());
+        const nav = (name: string) => page.locator('header nav').getByRole('link', { name, exact: true });
+        const button = (name: string, row?: string) =>
+          (row ? page.locator('tr', { hasText: row }) : page).getByRole('button', { name });
 
-      await page.goto(`${server.url}/manager`);
-      await click(page, nav('Product'), /\/product$/);
-      await click(page, nav('Developer'), /\/developer$/);
-      await click(page, nav('Manager'), /\/manager$/);
-      await click(page, button('Approve', 'task-104'), /\/manager\?notice=task-104%20approved$/);
-      await click(page, button('Run next approved task (task-101)'), /\/developer\/runs\/task-101-run-001\?/);
-      await click(page, button('Thumbs up'), /\/developer\/runs\/task-101-run-001\?notice=thanks/);
-      await click(page, nav('Developer'), /\/developer$/);
-      await click(page, button('Run', 'task-103'), /\/developer\/runs\/task-103-run-001\?/);
-      await click(page, button('Thumbs down'), /\/developer\/runs\/task-103-run-001\?notice=thanks/);
-      await click(page, nav('Product'), /\/product$/);
-      await page.getByPlaceholder('title').fill('CSV for the triplets');
-      await page.getByPlaceholder('goal').fill('download the triplets as CSV');
-      await click(page, button('Propose'), /\/product\?notice=proposed/);
-      await waitForLine(
-        box.triplets,
-        (l) => l.episode_id === 'task-103-run-001' && l.action.kind === 'reward',
-      );
-      await click(page, nav('Triplets'), /\/triplets$/);
+        await page.goto(`${server.url}/manager`);
+        await click(page, nav('Product'), /\/product$/);
+        await click(page, nav('Developer'), /\/developer$/);
+        await click(page, nav('Manager'), /\/manager$/);
+        await click(page, button('Approve', 'task-104'), /\/manager\?notice=task-104%20approved$/);
+        await click(
+          page,
+          button('Run next approved task (task-101)'),
+          /\/developer\/runs\/task-101-run-001\?/,
+        );
+        await click(page, button('Thumbs up'), /\/developer\/runs\/task-101-run-001\?notice=thanks/);
+        await click(page, nav('Developer'), /\/developer$/);
+        await click(page, button('Run', 'task-103'), /\/developer\/runs\/task-103-run-001\?/);
+        await click(page, button('Thumbs down'), /\/developer\/runs\/task-103-run-001\?notice=thanks/);
+        await click(page, nav('Product'), /\/product$/);
+        await page.getByPlaceholder('title').fill('CSV for the triplets');
+        await page.getByPlaceholder('goal').fill('download the triplets as CSV');
+        await click(page, button('Propose'), /\/product\?notice=proposed/);
+        await waitForLine(
+          box.triplets,
+          (l) => l.episode_id === 'task-103-run-001' && l.action.kind === 'reward',
+        );
+        await click(page, nav('Triplets'), /\/triplets$/);
 
-      // The chart: one panel per action, the delayed rewards among them.
-      assert.ok((await page.locator('figure.panel').count()) >= 8);
-      assert.ok((await page.locator('[data-series="http GET /manager"] circle').count()) >= 2);
-      assert.equal(await page.locator('[data-series^="feedback → "]').count(), 1);
-      assert.ok(
-        (await page.locator('[data-series="step code"] svg').getAttribute('aria-label'))?.includes('mean'),
-      );
-      sessionId = (await context.cookies()).find((c) => c.name === 'rl_session')?.value;
+        // The chart: one panel per action, the delayed rewards among them.
+        assert.ok((await page.locator('figure.panel').count()) >= 8);
+        assert.ok((await page.locator('[data-series="http GET /manager"] circle').count()) >= 2);
+        assert.ok((await page.locator('[data-series^="feedback → "]').count()) >= 1);
+        assert.ok(
+          (await page.locator('[data-series="step code"] svg').getAttribute('aria-label'))?.includes('mean'),
+        );
+        sessionId = (await context.cookies()).find((c) => c.name === 'rl_session')?.value;
+      } finally {
+        await context.close();
+      }
     } finally {
-      await context.close();
+      stopped = await server.stop();
     }
-    const stopped = await server.stop();
     assert.deepEqual(rlWarnings(stopped.stderr), []);
     assert.ok(sessionId, 'the app set a session cookie');
 

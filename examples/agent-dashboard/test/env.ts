@@ -1,8 +1,9 @@
 // What the tests share: where the example is, a fresh folder per test, the
 // environment the dashboard runs with, and reading its triplets.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Triplet } from '@rl-otel/semantic-conventions';
 import { readJsonl } from '@rl-otel/test-utils';
@@ -16,9 +17,16 @@ export interface Sandbox {
   env: Record<string, string>;
 }
 
+/** A temporary folder, removed when the test file's tests are done. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** A fresh database, artifact root and triplet file. */
 export function sandbox(): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-dashboard-'));
+  const dir = tempDir('agent-dashboard-');
   const triplets = join(dir, 'triplets.jsonl');
   const artifacts = join(dir, 'artifacts');
   return {
