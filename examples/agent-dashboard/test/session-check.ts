@@ -58,6 +58,9 @@ export async function checkScriptedSession(env: Record<string, string> = {}): Pr
   assert.equal(session[0]?.state['app.dashboard.tasks_proposed'], 3);
   assert.equal(session[3]?.state['app.dashboard.tasks_proposed'], 2, 'after the approval');
   assert.equal(typeof session[0]?.state['app.dashboard.budget_left_usd'], 'number');
+  // The manager page's queries (SQLite or PostgreSQL plugin) fold into its action.
+  assert.ok((session[0]?.reward.components.db_calls ?? 0) > 0, 'database calls fold into the page view');
+  assert.equal(typeof session[0]?.reward.components.db_time_ms, 'number');
   // A run inside a request is an episode of its own; its work still folds into the request's action.
   const runClick = session[7];
   assert.ok(
