@@ -17,9 +17,15 @@ export type EsmHooksResult =
 
 const requireHere = createRequire(import.meta.url);
 
+/** True on Deno, whose `module.registerHooks` load hooks break npm packages (JSON files reach them without a format). */
+export const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+
 export function registerEsmHooks(requested: EsmHooksMode, include: readonly string[]): EsmHooksResult {
   if (requested === 'off') return { mode: 'off' };
   if (include.length === 0) return { mode: 'none' };
+  // On Deno, npm packages in CommonJS (express, koa, pg, better-sqlite3) are loaded through `require`
+  // even from ES modules, and the require hook instruments them; ES module hooks are left off there.
+  if (isDeno && requested === 'auto') return { mode: 'off' };
   const syncHooks = requireHere('import-in-the-middle/register-hooks.mjs') as {
     register(options: { include: string[] }): void;
     supportsSyncHooks(): boolean;

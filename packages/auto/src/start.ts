@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { context, DiagConsoleLogger, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import {
@@ -26,7 +26,7 @@ import {
 } from '@rl-otel/core';
 import { type AutoConfig, type LogLevel, readConfig } from './config.ts';
 import { createExportProcessors } from './exporters.ts';
-import { modulesLoadedTooEarly, registerEsmHooks } from './hooks.ts';
+import { isDeno, modulesLoadedTooEarly, registerEsmHooks } from './hooks.ts';
 import { choosePlugins, type PluginChoice } from './plugins.ts';
 import { installShutdown } from './shutdown.ts';
 
@@ -145,6 +145,7 @@ function start(): AutoHandle | undefined {
     }
   }
   if (hooks.mode === 'async') ready = withTimeout(hooks.waitForAcknowledgements(), 2000);
+  if (isDeno) patchBuiltinsOnDeno(instrumentations);
 
   installShutdown(
     {
@@ -175,6 +176,34 @@ function pluginProcessors(chosen: readonly PluginChoice[], env: NodeJS.ProcessEn
     }
   }
   return out;
+}
+
+/**
+ * On Deno the ES module hooks are off and its `require` of a built-in module
+ * does not reach the require hook, so the module definitions of built-ins
+ * (`node:sqlite`) are applied here directly to the module: an app's `import`
+ * of it then gets the patched classes.
+ */
+function patchBuiltinsOnDeno(instrumentations: readonly Instrumentation[]): void {
+  for (const instrumentation of instrumentations) {
+    const definitions =
+      (
+        instrumentation as { getModuleDefinitions?(): InstrumentationModuleDefinition[] }
+      ).getModuleDefinitions?.() ?? [];
+    for (const definition of definitions) {
+      if (!definition.name.startsWith('node:') || typeof definition.patch !== 'function') continue;
+      try {
+        const exports = process.getBuiltinModule(definition.name);
+        if (exports === undefined) continue;
+        definition.moduleExports = definition.patch(exports) ?? exports;
+      } catch (error) {
+        warnOnce(
+          `deno-builtin:${definition.name}`,
+          `${definition.name} could not be instrumented on Deno: ${describeError(error)}`,
+        );
+      }
+    }
+  }
 }
 
 /** Folders the app's packages are installed from: the entry script's folder and the working directory. */

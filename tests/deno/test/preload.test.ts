@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { Triplet } from '@rl-otel/semantic-conventions';
 import {
   type OtlpReceiver,
+  type PostgresServer,
   readJsonl,
   rlWarnings,
   startOtlpReceiver,
+  startPostgres,
   startServer,
 } from '@rl-otel/test-utils';
 import { denoCommand } from '../deno.mjs';
@@ -23,10 +25,15 @@ const runtime = [...denoCommand(), 'run', '-A'];
 
 describe('deno run -A --preload @rl-otel/auto', () => {
   let receiver: OtlpReceiver;
+  let postgres: PostgresServer;
   before(async () => {
     receiver = await startOtlpReceiver();
+    postgres = await startPostgres();
   });
-  after(() => receiver.close());
+  after(async () => {
+    await receiver.close();
+    await postgres.stop();
+  });
 
   test('a node:http app on Deno: server spans over OTLP and one triplet per request', async () => {
     const triplets = join(mkdtempSync(join(tmpdir(), 'rl-deno-')), 'triplets.jsonl');
@@ -69,5 +76,48 @@ describe('deno run -A --preload @rl-otel/auto', () => {
         ['deno-episode', 2, 1],
       ],
     );
+  });
+
+  test('an Express app with node:sqlite and pg on Deno: routes, queries folded into their actions', async () => {
+    const triplets = join(mkdtempSync(join(tmpdir(), 'rl-deno-')), 'triplets.jsonl');
+    const server = await startServer('express-app.mjs', {
+      cwd: fixtures,
+      runtime,
+      nodeArgs: ['--preload', preload],
+      env: {
+        OTEL_SERVICE_NAME: 'deno-express',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        RL_OTEL_TRIPLETS_FILE: triplets,
+        DATABASE_URL: postgres.url,
+      },
+    });
+    const statuses: number[] = [];
+    for (const path of ['/api/tasks/1', '/api/tasks/2', '/api/pg/41', '/nowhere']) {
+      const res = await fetch(server.url + path);
+      await res.text();
+      statuses.push(res.status);
+    }
+    const spans = await receiver.waitForSpans(
+      5,
+      (s) => s.resource['service.name'] === 'deno-express' && s.kind !== 1,
+    );
+    const result = await server.stop('SIGTERM');
+    assert.deepEqual(statuses, [200, 404, 200, 404]);
+    assert.deepEqual(rlWarnings(result.stderr), []);
+    const lines = readJsonl<Triplet>(triplets);
+    assert.deepEqual(
+      lines.map((l) => l.action.name),
+      ['GET /api/tasks/:id', 'GET /api/tasks/:id', 'GET /api/pg/:n', 'GET (unmatched)'],
+    );
+    assert.equal(lines[0]?.reward.components.db_calls, 1, 'the node:sqlite query folds into the request');
+    assert.equal(lines[2]?.reward.components.db_calls, 1, 'the pg query folds into the request');
+    const db = spans.filter((s) => s.attributes['rl.action.kind'] === 'db');
+    assert.deepEqual(db.map((s) => s.attributes['db.system.name']).sort(), [
+      'postgresql',
+      'sqlite',
+      'sqlite',
+    ]);
+    assert.ok(!JSON.stringify(spans.map((s) => s.attributes)).includes('secret-title-literal'));
   });
 });
