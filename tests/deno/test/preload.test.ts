@@ -78,7 +78,7 @@ describe('deno run -A --preload @rl-otel/auto', () => {
     );
   });
 
-  test('an Express app with node:sqlite and pg on Deno: routes, queries folded into their actions', async () => {
+  test('an Express app with node:sqlite, better-sqlite3 and pg on Deno: routes, queries folded into their actions', async () => {
     const triplets = join(mkdtempSync(join(tmpdir(), 'rl-deno-')), 'triplets.jsonl');
     const server = await startServer('express-app.mjs', {
       cwd: fixtures,
@@ -93,7 +93,7 @@ describe('deno run -A --preload @rl-otel/auto', () => {
       },
     });
     const statuses: number[] = [];
-    for (const path of ['/api/tasks/1', '/api/tasks/2', '/api/pg/41', '/nowhere']) {
+    for (const path of ['/api/tasks/1', '/api/tasks/2', '/api/pg/41', '/api/notes/1', '/nowhere']) {
       const res = await fetch(server.url + path);
       await res.text();
       statuses.push(res.status);
@@ -103,21 +103,24 @@ describe('deno run -A --preload @rl-otel/auto', () => {
       (s) => s.resource['service.name'] === 'deno-express' && s.kind !== 1,
     );
     const result = await server.stop('SIGTERM');
-    assert.deepEqual(statuses, [200, 404, 200, 404]);
+    assert.deepEqual(statuses, [200, 404, 200, 200, 404]);
     assert.deepEqual(rlWarnings(result.stderr), []);
     const lines = readJsonl<Triplet>(triplets);
     assert.deepEqual(
       lines.map((l) => l.action.name),
-      ['GET /api/tasks/:id', 'GET /api/tasks/:id', 'GET /api/pg/:n', 'GET (unmatched)'],
+      ['GET /api/tasks/:id', 'GET /api/tasks/:id', 'GET /api/pg/:n', 'GET /api/notes/:id', 'GET (unmatched)'],
     );
     assert.equal(lines[0]?.reward.components.db_calls, 1, 'the node:sqlite query folds into the request');
     assert.equal(lines[2]?.reward.components.db_calls, 1, 'the pg query folds into the request');
+    assert.equal(lines[3]?.reward.components.db_calls, 1, 'the better-sqlite3 query folds into the request');
     const db = spans.filter((s) => s.attributes['rl.action.kind'] === 'db');
     assert.deepEqual(db.map((s) => s.attributes['db.system.name']).sort(), [
       'postgresql',
       'sqlite',
       'sqlite',
+      'sqlite',
     ]);
-    assert.ok(!JSON.stringify(spans.map((s) => s.attributes)).includes('secret-title-literal'));
+    const exported = JSON.stringify(spans.map((s) => s.attributes));
+    assert.ok(!exported.includes('secret-title-literal') && !exported.includes('another-secret-literal'));
   });
 });
