@@ -22,6 +22,7 @@ import {
   RLSpanProcessor,
   setRewardFunction,
   setRewardWeightsFromText,
+  setTracerProvider,
   warnOnce,
 } from '@rl-otel/core';
 import { type AutoConfig, type LogLevel, readConfig } from './config.ts';
@@ -91,6 +92,15 @@ function start(): AutoHandle | undefined {
     forceFlush: async () => {},
     shutdown: async () => {},
   };
+  // With Deno's own OpenTelemetry on, Deno exports its server and client spans itself; exporting
+  // ours too would duplicate them, so rl-otel's spans then feed the triplets only.
+  const denoExports = isDeno && env.OTEL_DENO?.trim().toLowerCase() === 'true';
+  if (denoExports && config.exporters.length > 0 && env.OTEL_TRACES_EXPORTER !== undefined) {
+    warnOnce(
+      'deno-otel',
+      "OTEL_DENO=true: Deno exports the spans itself, so rl-otel's own span exporters are off (they would duplicate Deno's spans); triplets are still written",
+    );
+  }
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
       ...config.resourceAttributes,
@@ -102,10 +112,11 @@ function start(): AutoHandle | undefined {
       rl as never,
       ...pluginProcessors(chosen, env),
       counter as never,
-      ...createExportProcessors(config, env),
+      ...createExportProcessors(denoExports ? { ...config, exporters: [] } : config, env),
     ],
   });
   trace.setGlobalTracerProvider(provider);
+  setTracerProvider(provider);
 
   const include = chosen.filter((c) => c.plugin.channelsOnly !== true).flatMap((c) => c.modules);
   const early = modulesLoadedTooEarly(include);

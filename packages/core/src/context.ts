@@ -9,6 +9,8 @@ import {
   propagation,
   type Span,
   SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
   trace,
 } from '@opentelemetry/api';
 import {
@@ -41,8 +43,21 @@ export interface EpisodeScope {
 
 export const EPISODE_SCOPE_KEY = createContextKey('@rl-otel/core.episode-scope');
 
-export function tracer() {
-  return trace.getTracer('@rl-otel/core', VERSION);
+/** The tracer of core's own spans (episodes, steps, delayed rewards): from the provider set with `setTracerProvider`, else the global one. */
+export function tracer(): Tracer {
+  const provider = shared().tracerProvider;
+  return provider !== undefined
+    ? provider.getTracer('@rl-otel/core', VERSION)
+    : trace.getTracer('@rl-otel/core', VERSION);
+}
+
+/**
+ * Sets the tracer provider of core's own spans. Needed only where the global
+ * provider is not the one with the RL processor (on Deno with `OTEL_DENO=true`
+ * the global provider is Deno's own).
+ */
+export function setTracerProvider(provider: TracerProvider | undefined): void {
+  shared().tracerProvider = provider;
 }
 
 export interface EpisodeOptions {

@@ -5,6 +5,7 @@ export {
   type EpisodeOptions,
   type StepOptions,
   setEpisodeOutcome,
+  setTracerProvider,
   startEpisode,
   withEpisode,
   withStep,

@@ -4,6 +4,7 @@
  * (loaded side by side: `--import` loads one, an app's `require` the other)
  * share one episode registry, one record map and one reward configuration.
  */
+import type { TracerProvider } from '@opentelemetry/api';
 import type { RewardWeights, StateValue } from '@rl-otel/semantic-conventions';
 import { DEFAULT_REWARD_WEIGHTS } from '@rl-otel/semantic-conventions';
 import type { EpisodeState, SpanRecord } from './internal-types.ts';
@@ -36,6 +37,7 @@ export interface SharedState {
   /** Recently ended step actions by span id, for delayed rewards. */
   readonly endedSteps: BoundedMap<string, EndedStep>;
   inflightSteps: number;
+  tracerProvider: TracerProvider | undefined;
 }
 
 const KEY = Symbol.for('@rl-otel/core.shared.v1');
@@ -57,6 +59,7 @@ export function shared(): SharedState {
       rewardFunction: undefined,
       endedSteps: new BoundedMap(10_000),
       inflightSteps: 0,
+      tracerProvider: undefined,
     };
     holder[KEY] = state;
   }

@@ -12,6 +12,7 @@ import {
   onUndiciError,
   onUndiciHeaders,
 } from './client.ts';
+import { patchDenoServe, unpatchDenoServe } from './deno-serve.ts';
 import { type ServerTracing, wrapServerEmit } from './server.ts';
 import type { HttpInstrumentationConfig, UndiciRequest } from './types.ts';
 import { DEFAULT_REDACTED_QUERY_PARAMS } from './utils.ts';
@@ -56,6 +57,7 @@ export class HttpInstrumentation extends RlInstrumentationBase<HttpInstrumentati
           this.runHook('responseHook', this.getConfig().responseHook, span, response),
         sensitiveQuery,
       };
+      patchDenoServe(() => this.tracer);
       this._wrap(
         netModule.Server.prototype,
         'emit',
@@ -101,6 +103,7 @@ export class HttpInstrumentation extends RlInstrumentationBase<HttpInstrumentati
   }
 
   protected override onDisable(): void {
+    unpatchDenoServe();
     const netModule = process.getBuiltinModule('node:net') as typeof net;
     this._unwrap(netModule.Server.prototype, 'emit');
   }

@@ -3,6 +3,9 @@
  * through these constants; none spells a key as a literal.
  */
 
+/** Prefix of every attribute key this project defines. */
+export const RL_ATTRIBUTE_PREFIX = 'rl.' as const;
+
 /** One trajectory: an orchestrator run, an explicit `withEpisode`, an inbound `rl.episode.id` baggage entry, else the trace id. */
 export const ATTR_RL_EPISODE_ID = 'rl.episode.id' as const;
 /** 0-based decision index within the episode. */

@@ -123,4 +123,87 @@ describe('deno run -A --preload @rl-otel/auto', () => {
     const exported = JSON.stringify(spans.map((s) => s.attributes));
     assert.ok(!exported.includes('secret-title-literal') && !exported.includes('another-secret-literal'));
   });
+
+  test('a Deno.serve app: each request is an action of kind http', async () => {
+    const triplets = join(mkdtempSync(join(tmpdir(), 'rl-deno-')), 'triplets.jsonl');
+    const server = await startServer('serve-app.mjs', {
+      cwd: fixtures,
+      runtime,
+      nodeArgs: ['--preload', preload],
+      env: {
+        OTEL_SERVICE_NAME: 'deno-serve',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        RL_OTEL_TRIPLETS_FILE: triplets,
+      },
+    });
+    for (const path of ['/a', '/fail']) await (await fetch(server.url + path)).text();
+    const result = await server.stop('SIGTERM');
+    assert.deepEqual(rlWarnings(result.stderr), []);
+    const spans = await receiver.waitForSpans(2, (s) => s.resource['service.name'] === 'deno-serve');
+    assert.ok(spans.every((s) => s.kind === 2 && s.scope.name === '@rl-otel/instrumentation-http'));
+    assert.deepEqual(
+      readJsonl<Triplet>(triplets).map((l) => [l.action.name, l.reward.components.success]),
+      [
+        ['GET (unmatched)', 1],
+        ['GET (unmatched)', 0],
+      ],
+    );
+  });
+
+  for (const fixture of ['serve-app.mjs', 'http-app.mjs']) {
+    test(`OTEL_DENO=true, ${fixture}: Deno exports its own spans, none duplicated; triplets are written`, async () => {
+      const triplets = join(mkdtempSync(join(tmpdir(), 'rl-deno-')), 'triplets.jsonl');
+      const service = `deno-otel-${fixture}`;
+      const server = await startServer(fixture, {
+        cwd: fixtures,
+        runtime,
+        nodeArgs: ['--preload', preload],
+        env: {
+          OTEL_DENO: 'true',
+          OTEL_SERVICE_NAME: service,
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          RL_OTEL_TRIPLETS_FILE: triplets,
+        },
+      });
+      for (const path of ['/a', '/fail']) {
+        await (await fetch(server.url + path, { headers: { baggage: 'rl.episode.id=deno-otel' } })).text();
+      }
+      const result = await server.stop('SIGTERM');
+      assert.deepEqual(rlWarnings(result.stderr), []);
+      const servers = await receiver.waitForSpans(
+        2,
+        (s) => s.resource['service.name'] === service && s.kind === 2,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const all = receiver.spans().filter((s) => s.resource['service.name'] === service);
+      assert.equal(all.filter((s) => s.kind === 2).length, 2, "one server span per request: Deno's");
+      assert.ok(
+        all.every((s) => !s.scope.name.startsWith('@rl-otel/')),
+        'rl-otel exports nothing of its own',
+      );
+      if (fixture === 'serve-app.mjs') {
+        // Deno.serve runs the handler inside Deno's span: it receives the rl.* attributes.
+        assert.deepEqual(
+          servers
+            .map((s) => [
+              s.attributes['rl.episode.id'],
+              s.attributes['rl.step.index'],
+              s.attributes['rl.reward.component.success'],
+            ])
+            .sort(),
+          [
+            ['deno-otel', 0, 1],
+            ['deno-otel', 1, 0],
+          ],
+        );
+      }
+      assert.deepEqual(
+        readJsonl<Triplet>(triplets).map((l) => [l.episode_id, l.step, l.reward.components.success]),
+        [
+          ['deno-otel', 0, 1],
+          ['deno-otel', 1, 0],
+        ],
+      );
+    });
+  }
 });
