@@ -21,6 +21,11 @@ export interface PluginDefinition {
    * time), and loading them before rl-otel does no harm.
    */
   readonly channelsOnly?: boolean;
+  /**
+   * Modules that Deno loads as separate ES module builds: with Deno's module
+   * hooks off, the plugin cannot hook them there (the loader says so once).
+   */
+  readonly esmOnDeno?: readonly string[];
   /** Use the plugin even when none of `modules` is installed (it also listens on diagnostics channels any code may publish to). */
   readonly always?: boolean;
   /**
@@ -49,6 +54,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
     packageName: '@rl-otel/instrumentation-koa',
     exportName: 'KoaInstrumentation',
     modules: ['koa', '@koa/router'],
+    esmOnDeno: ['koa', '@koa/router'],
   },
   {
     name: 'fastify',
@@ -62,6 +68,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
     packageName: '@rl-otel/instrumentation-hono',
     exportName: 'HonoInstrumentation',
     modules: ['hono'],
+    esmOnDeno: ['hono'],
   },
   {
     // node:fs is patched in place and its ES module bindings re-synced: no module hook either.
@@ -77,6 +84,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
     modules: ['@langchain/langgraph'],
     always: true,
     processorsExport: 'agentLightningProcessors',
+    esmOnDeno: ['@langchain/langgraph'],
   },
   {
     name: 'sqlite',

@@ -156,7 +156,16 @@ function start(): AutoHandle | undefined {
     }
   }
   if (hooks.mode === 'async') ready = withTimeout(hooks.waitForAcknowledgements(), 2000);
-  if (isDeno) patchBuiltinsOnDeno(instrumentations);
+  if (isDeno) {
+    patchBuiltinsOnDeno(instrumentations);
+    const unhooked = chosen.flatMap((c) => (c.plugin.esmOnDeno ?? []).filter((m) => c.modules.includes(m)));
+    if (unhooked.length > 0) {
+      warnOnce(
+        'deno-esm',
+        `on Deno, ${unhooked.join(', ')} ${unhooked.length === 1 ? 'is' : 'are'} loaded as ES modules, which rl-otel cannot hook there (Deno's module hooks break npm packages): ${unhooked.length === 1 ? 'it is' : 'they are'} not instrumented; the rest is`,
+      );
+    }
+  }
 
   installShutdown(
     {
