@@ -3,23 +3,10 @@
 // sends no baggage: the app's session cookie makes the clicks one episode.
 // Every click must be an action of that episode in the triplet file.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { rlWarnings, startServer } from '@rl-otel/test-utils';
+import { CHROMIUM_ARGS, requireChromium, rlWarnings, startServer } from '@rl-otel/test-utils';
 import { chromium, type Locator, type Page } from 'playwright-core';
 import { actions, episode, example, readTriplets, sandbox, tempDir } from './env.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Clicks and waits for the page the click leads to. */
 async function click(page: Page, target: Locator, url: RegExp): Promise<void> {
@@ -37,19 +24,16 @@ async function waitForLine(path: string, ok: (l: ReturnType<typeof readTriplets>
 
 describe('the dashboards in a browser', () => {
   test('each click is an action of the session episode; feedback is a delayed reward', async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `headless Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y chromium)`,
-    );
+    const executablePath = requireChromium();
     const box = sandbox();
     const server = await startServer('src/server.mjs', { cwd: example, env: box.env });
     let sessionId: string | undefined;
     let stopped: Awaited<ReturnType<typeof server.stop>>;
     try {
       const context = await chromium.launchPersistentContext(tempDir('chromium-profile-'), {
-        executablePath: CHROMIUM,
+        executablePath,
         headless: true,
-        args: ARGS,
+        args: [...CHROMIUM_ARGS],
       });
       try {
         const page = context.pages()[0] ?? (await context.newPage());

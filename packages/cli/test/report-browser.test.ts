@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS, requireChromium } from '@rl-otel/test-utils';
 import { chromium } from 'playwright-core';
 import { CHARTS, EVIL, knownTriplets } from './fixtures-data.ts';
 import { jsonl, rlOtel, tmp } from './helpers.ts';
-
-/** Debian's chromium package; nothing is downloaded at install time. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // The page's globals, as far as the probes below use them (this program has no DOM typings).
 interface PageElement {
@@ -50,10 +38,7 @@ interface Rendered {
 }
 
 test('the report renders its charts in headless Chromium, offline', async () => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `Chromium is missing at ${CHROMIUM}: install Debian's chromium package (apt-get install -y chromium). This test never skips.`,
-  );
+  const executablePath = requireChromium();
   const dir = tmp();
   const input = join(dir, 'triplets.jsonl');
   writeFileSync(input, jsonl(knownTriplets()));
@@ -62,7 +47,7 @@ test('the report renders its charts in headless Chromium, offline', async () => 
   assert.equal(made.code, 0, made.stderr);
 
   // launch() runs Chromium on a fresh temporary profile (user-data-dir) of its own.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
   try {
     const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const requests: string[] = [];

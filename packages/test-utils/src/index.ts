@@ -1,3 +1,4 @@
+export * from './chromium.ts';
 export * from './collector.ts';
 export * from './fixtures.ts';
 export * from './http-apps.ts';
