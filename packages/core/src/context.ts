@@ -31,7 +31,7 @@ import {
 import { warnOnce } from './diag.ts';
 import { episodeFor } from './episodes.ts';
 import type { EpisodeOutcome, EpisodeState } from './internal-types.ts';
-import { shared } from './shared.ts';
+import { recordOf, shared } from './shared.ts';
 import { VERSION } from './version.ts';
 
 /** Context entry of an episode scope: the episode, and the span that was active when the scope began. */
@@ -232,7 +232,7 @@ export interface CurrentEpisode {
 /** The episode (and step) the code running now belongs to, if any. */
 export function currentEpisode(ctx: Context = context.active()): CurrentEpisode | undefined {
   const span = trace.getSpan(ctx);
-  const record = span ? shared().records.get(span) : undefined;
+  const record = span ? recordOf(span) : undefined;
   const scope = ctx.getValue(EPISODE_SCOPE_KEY) as EpisodeScope | undefined;
   if (record && !(scope && scope.anchor === span && scope.episode !== record.episode)) {
     return { id: record.episode.id, step: record.step >= 0 ? record.step : undefined };

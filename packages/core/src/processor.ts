@@ -38,7 +38,7 @@ import { describeError, warnOnce } from './diag.ts';
 import { episodeFor, traceEpisode } from './episodes.ts';
 import type { EpisodeState, SpanRecord } from './internal-types.ts';
 import { scoreComponents } from './reward.ts';
-import { shared } from './shared.ts';
+import { recordOf, setRecord, shared } from './shared.ts';
 import { snapshotState } from './state.ts';
 import type { ReadableSpanLike } from './triplets.ts';
 import type { TripletSink } from './types.ts';
@@ -114,7 +114,7 @@ export class RLSpanProcessor {
     const attrs = span.attributes;
     const kind = attrs[ATTR_RL_ACTION_KIND] as string | undefined;
     const parentSpan = trace.getSpan(parentContext);
-    const parent = parentSpan === undefined ? undefined : state.records.get(parentSpan);
+    const parent = parentSpan === undefined ? undefined : recordOf(parentSpan);
     const scope = parentContext.getValue(EPISODE_SCOPE_KEY) as EpisodeScope | undefined;
     let episode: EpisodeState;
     let stepOwner: SpanRecord | undefined;
@@ -157,7 +157,7 @@ export class RLSpanProcessor {
         (record as { step: number }).step = episode.nextStep++;
       } else (record as { step: number }).step = stepOwner.step;
     } else if (stepOwner !== undefined) (record as { step: number }).step = stepOwner.step;
-    state.records.set(span, record);
+    setRecord(span, record);
     if (!isEpisode) span.setAttribute(ATTR_RL_EPISODE_ID, episode.id);
     if (record.step >= 0) span.setAttribute(ATTR_RL_STEP_INDEX, record.step);
     if (record.stepOwner === record) {
@@ -169,7 +169,7 @@ export class RLSpanProcessor {
 
   private ending(span: ProcessorSpan): void {
     const state = shared();
-    const record = state.records.get(span);
+    const record = recordOf(span);
     if (record === undefined || record.ended) return;
     record.ended = true;
     if (record.isEpisode) {
@@ -251,7 +251,7 @@ export class RLSpanProcessor {
 
   private ended(span: ReadableSpanLike): void {
     const state = shared();
-    const record = state.records.get(span);
+    const record = recordOf(span);
     if (record === undefined) {
       this.assembler?.other(span);
       return;
@@ -287,7 +287,7 @@ export class RLSpanProcessor {
  */
 export function addRewardComponent(span: object | undefined, name: string, amount: number): void {
   if (span === undefined || !Number.isFinite(amount)) return;
-  const action = shared().records.get(span)?.action;
+  const action = recordOf(span)?.action;
   if (action === undefined || action.ended) return;
   const into = (action.components ??= {});
   into[name] = (into[name] ?? 0) + amount;
@@ -302,7 +302,7 @@ export function addRewardComponent(span: object | undefined, name: string, amoun
  */
 export function failStep(span: object | undefined): void {
   if (span === undefined) return;
-  const owner = shared().records.get(span)?.stepOwner;
+  const owner = recordOf(span)?.stepOwner;
   if (owner !== undefined && !owner.ended) owner.failed = true;
 }
 

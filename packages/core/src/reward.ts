@@ -23,7 +23,7 @@ import {
 } from '@rl-otel/semantic-conventions';
 import { tracer } from './context.ts';
 import { describeError, warnOnce } from './diag.ts';
-import { shared } from './shared.ts';
+import { recordOf, shared } from './shared.ts';
 import type { RewardContext, RewardFunction, RewardInput } from './types.ts';
 
 /** Sets the weights of the default reward. By default they are merged over the built-in ones. */
@@ -123,7 +123,7 @@ export function recordReward(reward: number | RewardInput, options: RecordReward
     );
     return false;
   }
-  const record = 'spanContext' in target ? state.records.get(target) : undefined;
+  const record = 'spanContext' in target ? recordOf(target) : undefined;
   const owner = record?.stepOwner;
   if (owner !== undefined && !owner.ended) {
     const before = owner.explicit?.value ?? 0;

@@ -30,7 +30,6 @@ export interface SharedState {
   warningHandler: ((message: string) => void) | undefined;
   readonly episodes: Map<string, EpisodeState>;
   maxEpisodes: number;
-  readonly records: WeakMap<object, SpanRecord>;
   readonly stateProviders: Map<string, StateProviderEntry>;
   weights: Readonly<RewardWeights>;
   rewardFunction: RewardFunction | undefined;
@@ -53,7 +52,6 @@ export function shared(): SharedState {
       warningHandler: undefined,
       episodes: new Map(),
       maxEpisodes: 10_000,
-      records: new WeakMap(),
       stateProviders: new Map(),
       weights: DEFAULT_REWARD_WEIGHTS,
       rewardFunction: undefined,
@@ -64,6 +62,22 @@ export function shared(): SharedState {
     holder[KEY] = state;
   }
   return state;
+}
+
+// The processor's record of a span is kept on the span object under a registered symbol
+// (shared by the ESM and CommonJS builds): a property costs next to nothing, a WeakMap
+// entry about 0.3 µs per span, which matters for child actions such as SQLite queries.
+const RECORD = Symbol.for('@rl-otel/core.span-record');
+
+type WithRecord = { [RECORD]?: SpanRecord };
+
+/** The processor's record of a span it saw start, if any. */
+export function recordOf(span: object | undefined): SpanRecord | undefined {
+  return span === undefined ? undefined : (span as WithRecord)[RECORD];
+}
+
+export function setRecord(span: object, record: SpanRecord): void {
+  (span as WithRecord)[RECORD] = record;
 }
 
 /**
