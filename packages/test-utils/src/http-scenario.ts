@@ -99,7 +99,7 @@ export function scenarioCases(framework: Framework): ScenarioCase[] {
       get('/api/tasks/7', '/api/tasks/:id', {
         target: '/api/tasks/7?delay=soon',
         status: 400,
-        exception: 'Error',
+        exception: 'FST_ERR_VALIDATION',
       }),
     );
   }
