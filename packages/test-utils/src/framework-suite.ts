@@ -14,7 +14,15 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Triplet } from '@rl-otel/semantic-conventions';
 import { readJsonl, rlWarnings, startServer } from './fixtures.ts';
-import { checkScenario, exerciseScenario, type Framework, type ScenarioRun } from './http-scenario.ts';
+import {
+  checkCases,
+  checkScenario,
+  exerciseScenario,
+  type Framework,
+  requestCases,
+  type ScenarioCase,
+  type ScenarioRun,
+} from './http-scenario.ts';
 import { installPackages } from './packages.ts';
 import type { OtlpSpan } from './protobuf.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './receiver.ts';
@@ -71,6 +79,13 @@ export interface FrameworkSuite {
   ): Promise<FixtureRun<T>>;
   /** `run` with the whole scenario, checked. */
   scenario(dir: string, script: string, options?: FixtureOptions): Promise<FixtureRun<ScenarioRun>>;
+  /** `run` with a list of cases of its own, checked. */
+  cases(
+    dir: string,
+    script: string,
+    options: FixtureOptions,
+    cases: readonly ScenarioCase[],
+  ): Promise<FixtureRun<{ requests: number }>>;
 }
 
 /**
@@ -135,6 +150,14 @@ export function frameworkSuite(options: FrameworkSuiteOptions): FrameworkSuite {
     async scenario(dir, script, fixtureOptions = {}) {
       const run = await suite.run(dir, script, fixtureOptions, (url) => exerciseScenario(url, framework));
       checkScenario(run.spans, run.triplets, run.value);
+      return run;
+    },
+    async cases(dir, script, fixtureOptions, cases) {
+      const run = await suite.run(dir, script, fixtureOptions, async (url) => {
+        await requestCases(url, cases);
+        return { requests: cases.length };
+      });
+      checkCases(run.spans, run.triplets, cases);
       return run;
     },
   };

@@ -247,3 +247,30 @@ export function checkScenario(
   checkCases(spans, triplets, run.cases);
   checkEpisodes(triplets, run.episodes);
 }
+
+/** The server span of the request `method path` (one only), and the other spans of its trace. */
+export function requestTrace(
+  spans: readonly OtlpSpan[],
+  path: string,
+  method = 'GET',
+): { server: OtlpSpan; others: OtlpSpan[] } {
+  const servers = serverSpans(spans).filter(
+    (s) => s.attributes['url.path'] === path && s.attributes['http.request.method'] === method,
+  );
+  assert.equal(servers.length, 1, `${method} ${path}: one server span`);
+  const server = servers[0] as OtlpSpan;
+  return { server, others: spans.filter((s) => s.traceId === server.traceId && s !== server) };
+}
+
+/** Spans under a server span that are no actions of their own (middleware spans): in its episode, without `rl.action.kind`. */
+export function checkNotActions(server: OtlpSpan, others: readonly OtlpSpan[]): void {
+  for (const span of others) {
+    assert.equal(span.attributes['rl.action.kind'], undefined, `${span.name}: not an action`);
+    assert.equal(
+      span.attributes['rl.episode.id'],
+      server.attributes['rl.episode.id'],
+      `${span.name}: its episode`,
+    );
+    assert.ok(span.endTimeUnixNano >= span.startTimeUnixNano, `${span.name}: ended`);
+  }
+}

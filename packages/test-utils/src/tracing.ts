@@ -5,7 +5,7 @@
  * A subpath of its own, so that the e2e helpers load no SDK.
  */
 import assert from 'node:assert/strict';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, type Span, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
@@ -32,6 +32,23 @@ export interface TracingHarness {
   serverSpans(count: number): Promise<ReadableSpan[]>;
   /** GETs `url` (the body read whole), then returns its status and its server span's `rl.action.name`. */
   action(url: string): Promise<{ status: number; action: unknown }>;
+  /**
+   * The check every plugin has, "a user hook that throws": after a `reset()`,
+   * `request(i)` sends the i-th of two requests (with `action`, say); both must
+   * still be answered 200 and named `action`, and the failure of `hookName`
+   * be reported once. Returns the two server spans.
+   */
+  brokenHook(
+    hookName: string,
+    action: string,
+    request: (i: number) => Promise<{ status: number; action: unknown }>,
+  ): Promise<ReadableSpan[]>;
+}
+
+/** A `requestHook` for "a user hook throws": it notes the route it was told (`app.route.seen`), then throws. */
+export function throwingRouteHook(span: Span, info: { readonly route: string }): never {
+  span.setAttribute('app.route.seen', info.route);
+  throw new Error('a broken hook');
 }
 
 let current: TracingHarness | undefined;
@@ -84,6 +101,14 @@ export function setupTracing(): TracingHarness {
       const span = ofPath()[before];
       assert.ok(span, `a server span for ${path}`);
       return { status: res.status, action: span.attributes['rl.action.name'] };
+    },
+    async brokenHook(hookName, action, request) {
+      harness.reset();
+      for (const i of [1, 2]) assert.deepEqual(await request(i), { status: 200, action }, `request ${i}`);
+      const reported = warnings.filter((w) => w.includes(hookName));
+      assert.equal(reported.length, 1, `reported once: ${warnings.join('\n')}`);
+      assert.match(reported[0] ?? '', / threw and was ignored: /);
+      return (await harness.serverSpans(2)).slice(-2);
     },
   };
   current = harness;
