@@ -97,13 +97,15 @@ export interface FrameworkSuite {
 export function frameworkSuite(options: FrameworkSuiteOptions): FrameworkSuite {
   const { framework, variants } = options;
   const fixtures = fileURLToPath(new URL('./fixtures/', options.from));
-  let receiver: OtlpReceiver | undefined;
-  before(async () => {
+  before(() => {
     for (const v of variants)
       if (v.packages !== undefined) installPackages(join(fixtures, v.dir), v.packages, options.from);
-    receiver = await startOtlpReceiver();
   });
-  after(() => receiver?.close());
+  // Started by the first run, so that a filtered test run that runs none starts nothing to close.
+  let started: Promise<OtlpReceiver> | undefined;
+  after(async () => {
+    if (started !== undefined) await (await started).close();
+  });
 
   const suite: FrameworkSuite = {
     async run<T extends { readonly requests: number }>(
@@ -112,7 +114,8 @@ export function frameworkSuite(options: FrameworkSuiteOptions): FrameworkSuite {
       fixtureOptions: FixtureOptions,
       exercise: (url: string) => Promise<T>,
     ): Promise<FixtureRun<T>> {
-      assert.ok(receiver, 'the OTLP receiver runs');
+      started ??= startOtlpReceiver();
+      const receiver = await started;
       const triplets = join(mkdtempSync(join(tmpdir(), `rl-${framework}-`)), 'triplets.jsonl');
       const service = `${framework}-${dir}-${script}-${Math.random().toString(36).slice(2, 8)}`;
       const sdkArgs = script.endsWith('.mjs') ? ['--import', TELEMETRY_MJS] : ['--require', TELEMETRY_CJS];
@@ -180,11 +183,16 @@ export function frameworkSuite(options: FrameworkSuiteOptions): FrameworkSuite {
           assert.deepEqual(rlWarnings(stderr), [], stderr);
         });
       }
-      test(`${dir}/app.mjs under --import @rl-otel/auto with RL_OTEL_ESM_HOOKS=async (the module.register loader)`, async () => {
+      // The ES module hooks of Node versions without in-thread ones: on a loader thread (module.register).
+      test(`${dir}/app.mjs under --import @rl-otel/auto with RL_OTEL_ESM_HOOKS=async (the loader thread)`, async () => {
         const { warnings, stderr } = await suite.scenario(dir, 'app.mjs', {
           env: { RL_OTEL_ESM_HOOKS: 'async' },
         });
         assert.deepEqual(warnings, [], stderr);
+      });
+      test(`${dir}/app.mjs with a hand-built SDK on import-in-the-middle's loader thread`, async () => {
+        const { stderr } = await suite.scenario(dir, 'app.mjs', { sdk: true, env: { ESM_LOADER: 'thread' } });
+        assert.deepEqual(rlWarnings(stderr), [], stderr);
       });
     }
   });
