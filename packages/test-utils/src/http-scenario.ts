@@ -89,7 +89,9 @@ export function scenarioCases(framework: Framework): ScenarioCase[] {
     // Fastify has no passing on: `reply.callNotFound()` is the matched route answering 404.
     get('/pass/zzz', framework === 'fastify' ? '/pass/:x' : null, { status: 404 }),
     get('/stream/4', '/stream/:n', { body: 'chunk 0\nchunk 1\nchunk 2\nchunk 3\n' }),
+    // Unmatched: one name per method, never the raw path.
     get('/nope/123', null, { status: 404 }),
+    get('/nope/456', null, { status: 404 }),
     { method: 'POST', path: '/nope', status: 404, route: null },
     { method: 'DELETE', path: '/api/tasks/42', status: 404, route: null },
   ];
