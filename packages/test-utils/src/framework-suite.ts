@@ -1,10 +1,11 @@
 /**
  * The end-to-end suite of the HTTP framework plugins: each plugin's fixture
  * apps (`app.mjs` and `app.cjs` in a folder per framework version) run the
- * shared scenario of `http-scenario.ts` under `--import @rl-otel/auto`, with
- * the async ES module hooks, and with a hand-built SDK
- * (`test-utils/fixtures/telemetry.{cjs,mjs}`), exported to a real OTLP
- * receiver and written to a real triplet file.
+ * shared scenario of `http-scenario.ts` under `--import @rl-otel/auto` and
+ * with a hand-built SDK (`test-utils/fixtures/telemetry.{cjs,mjs}`), the ESM
+ * app also with ES module hooks on a loader thread (what Node versions
+ * without in-thread hooks get); exported to a real OTLP receiver and written
+ * to a real triplet file.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
