@@ -180,8 +180,12 @@ export function frameworkSuite(options: FrameworkSuiteOptions): FrameworkSuite {
           );
         });
         test(`${dir}/${app} with a hand-built SDK`, async () => {
-          const { stderr } = await suite.scenario(dir, app, { sdk: true });
+          const { spans, stderr } = await suite.scenario(dir, app, { sdk: true });
           assert.deepEqual(rlWarnings(stderr), [], stderr);
+          assert.ok(
+            spans.every((s) => s.kind === 2),
+            'no span per middleware by default: only the server spans',
+          );
         });
       }
       // The ES module hooks of Node versions without in-thread ones: on a loader thread (module.register).
