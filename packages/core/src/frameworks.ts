@@ -37,7 +37,7 @@ export function joinRoutePath(prefix: string, path: string): string {
 }
 
 /** The HTTP status an error asks for (`status` or `statusCode`, as http-errors and the frameworks set), if any. */
-export function httpErrorStatus(error: unknown): number | undefined {
+function httpErrorStatus(error: unknown): number | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   const value = typeof status === 'number' ? status : statusCode;
@@ -47,16 +47,26 @@ export function httpErrorStatus(error: unknown): number | undefined {
 }
 
 /**
- * Records an error that a request handler threw, rejected with or passed to
- * `next`: an exception event, `error.type` and an error status, so the
- * action's `success` is 0. An HTTP error that asks for a 4xx status
- * (`ctx.throw(404)`, `next(createError(400))`) is the app answering a client
- * the way it could with `res.status(404)`; it gets only the exception event,
- * as HTTP semantic conventions leave 4xx server spans unset.
+ * The error policy of every HTTP framework plugin, for an error a request
+ * handler threw, rejected with or passed on (`next(err)`), recorded on the
+ * server span (or a middleware span):
+ *
+ * - an HTTP client error, one that asks for a 4xx status (`status` or
+ *   `statusCode`: `createError(404)`, `ctx.throw(400)`, Fastify's validation
+ *   errors, Hono's `HTTPException(401)`), is the app answering a client, as
+ *   with a 4xx written by hand: an exception event only, the status stays
+ *   unset and the reward's `success` stays 1;
+ * - any other error is a failure: exception event, `error.type` (its string
+ *   `code`, else its class name) and status ERROR, so `success` is 0 whatever
+ *   status the app's error handler then answers (an app that maps a
+ *   `TypeError` to 400 still failed the action).
+ *
+ * A 5xx answered without any error is failed by `@rl-otel/instrumentation-http`,
+ * which keeps an `error.type` recorded here. The error itself is untouched.
  */
 export function recordHandlerError(span: Span, error: unknown): void {
   const status = httpErrorStatus(error);
-  if (status !== undefined && status < 500) {
+  if (status !== undefined && status >= 400 && status < 500) {
     try {
       span.recordException(error instanceof Error ? error : new Error(String(error)));
     } catch {

@@ -150,23 +150,7 @@ export function recordError(span: Span, error: unknown, errorType?: string): voi
   }
 }
 
-/**
- * Records an error that the app's framework caught and answered: an exception
- * event on the span, nothing else. Whether the request failed is then decided
- * by the answer, as the HTTP semantic conventions say for server spans: a 5xx
- * makes the span an error (and the reward's `success` 0); a 4xx that a thrown
- * error turned into (validation, not found) is the client's error and leaves
- * the status unset, the same as an answer the handler wrote by hand.
- */
-export function recordException(span: Span, error: unknown): void {
-  try {
-    span.recordException(error instanceof Error ? error : String(error));
-  } catch {
-    // a span that cannot record is not the app's problem
-  }
-}
 export {
-  httpErrorStatus,
   joinRoutePath,
   moduleExports,
   recordHandlerError,

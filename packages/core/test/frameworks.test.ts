@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import {
-  httpErrorStatus,
   joinRoutePath,
   moduleExports,
   recordHandlerError,
   routePattern,
   SeenErrors,
 } from '@rl-otel/core/instrumentation';
+import { ATTR_RL_ACTION_KIND, RL_ACTION_KIND_VALUE_HTTP } from '@rl-otel/semantic-conventions';
 import { setup, tracer } from './helpers.ts';
+
+const ACTION = { [ATTR_RL_ACTION_KIND]: RL_ACTION_KIND_VALUE_HTTP };
 
 describe('framework helpers', () => {
   test('routePattern keeps patterns as written and never reads a request', () => {
@@ -31,40 +33,96 @@ describe('framework helpers', () => {
     assert.equal(joinRoutePath('/api', 'x'), '/api/x');
   });
 
-  test('httpErrorStatus reads status or statusCode in the HTTP range only', () => {
-    assert.equal(httpErrorStatus(Object.assign(new Error('x'), { status: 404 })), 404);
-    assert.equal(httpErrorStatus(Object.assign(new Error('x'), { statusCode: 502 })), 502);
-    assert.equal(httpErrorStatus(Object.assign(new Error('x'), { status: 'bad' })), undefined);
-    assert.equal(httpErrorStatus(Object.assign(new Error('x'), { status: 1000 })), undefined);
-    assert.equal(httpErrorStatus(new Error('x')), undefined);
-    assert.equal(httpErrorStatus('boom'), undefined);
-    assert.equal(httpErrorStatus(null), undefined);
+  test('recordHandlerError: any error that is not an HTTP client error fails the span', () => {
+    const h = setup();
+    const record = (name: string, error: unknown) => {
+      const span = tracer().startSpan(name, { attributes: ACTION });
+      recordHandlerError(span, error);
+      span.end();
+    };
+    record('plain', new TypeError('nope'));
+    record('server', Object.assign(new Error('down'), { status: 503 }));
+    record('coded', Object.assign(new Error('refused'), { code: 'ECONNREFUSED', statusCode: 502 }));
+    record('not a status', Object.assign(new RangeError('x'), { status: 'bad', statusCode: 1000 }));
+    record('not an error status', Object.assign(new Error('moved'), { status: 302 }));
+    record('thrown', 'a string');
+    const spans = new Map(h.exporter.getFinishedSpans().map((s) => [s.name, s]));
+    const expected: Array<[string, string, string]> = [
+      ['plain', 'TypeError', 'nope'],
+      ['server', 'Error', 'down'],
+      ['coded', 'ECONNREFUSED', 'refused'],
+      ['not a status', 'RangeError', 'x'],
+      ['not an error status', 'Error', 'moved'],
+      ['thrown', 'Error', 'a string'],
+    ];
+    for (const [name, type, message] of expected) {
+      const span = spans.get(name);
+      assert.equal(span?.status.code, SpanStatusCode.ERROR, name);
+      assert.equal(span?.status.message, message, name);
+      assert.equal(span?.attributes['error.type'], type, name);
+      assert.equal(span?.events.length, 1, name);
+      assert.equal(span?.events[0]?.name, 'exception', name);
+      assert.equal(span?.events[0]?.attributes?.['exception.message'], message, name);
+    }
+    assert.deepEqual(
+      h.sink.triplets.map((t) => t.reward.components.success),
+      expected.map(() => 0),
+      'the reward counts them as failures',
+    );
   });
 
-  test('recordHandlerError fails the span for plain and 5xx errors, not for 4xx HTTP errors', () => {
+  test('recordHandlerError: an HTTP client error (4xx status or statusCode) is only an exception event', () => {
     const h = setup();
-    const plain = tracer().startSpan('plain');
-    recordHandlerError(plain, new TypeError('nope'));
-    plain.end();
-    const server = tracer().startSpan('server');
-    recordHandlerError(server, Object.assign(new Error('down'), { status: 503 }));
-    server.end();
-    const client = tracer().startSpan('client');
-    recordHandlerError(client, Object.assign(new Error('not found'), { status: 404 }));
-    client.end();
-    const thrown = tracer().startSpan('thrown');
-    recordHandlerError(thrown, 'a string');
-    thrown.end();
-    const [p, s, c, t] = h.exporter.getFinishedSpans();
-    assert.equal(p?.status.code, SpanStatusCode.ERROR);
-    assert.equal(p?.attributes['error.type'], 'TypeError');
-    assert.equal(p?.events[0]?.name, 'exception');
-    assert.equal(s?.status.code, SpanStatusCode.ERROR);
-    assert.equal(c?.status.code, SpanStatusCode.UNSET, '4xx is an answer, not a failure');
-    assert.equal(c?.attributes['error.type'], undefined);
-    assert.equal(c?.events[0]?.name, 'exception', 'but what was thrown is still visible');
-    assert.equal(t?.status.code, SpanStatusCode.ERROR);
-    assert.equal(t?.events[0]?.attributes?.['exception.message'], 'a string');
+    class HTTPException extends Error {
+      readonly status: number;
+      constructor(status: number) {
+        super('unauthorized');
+        this.status = status;
+      }
+    }
+    const errors: Array<[string, unknown]> = [
+      ['createError(404)', Object.assign(new Error('not found'), { status: 404, statusCode: 404 })],
+      [
+        'validation',
+        Object.assign(new Error('body must be object'), { statusCode: 400, code: 'FST_ERR_VALIDATION' }),
+      ],
+      ['HTTPException', new HTTPException(401)],
+      ['teapot', Object.assign(new Error('short and stout'), { status: 418 })],
+    ];
+    for (const [name, error] of errors) {
+      const span = tracer().startSpan(name, { attributes: ACTION });
+      recordHandlerError(span, error);
+      span.end();
+    }
+    const spans = h.exporter.getFinishedSpans();
+    assert.equal(spans.length, errors.length);
+    for (const span of spans) {
+      assert.equal(span.status.code, SpanStatusCode.UNSET, `${span.name}: a 4xx is an answer, not a failure`);
+      assert.equal(span.attributes['error.type'], undefined, span.name);
+      assert.equal(span.events.length, 1, span.name);
+      assert.equal(span.events[0]?.name, 'exception', `${span.name}: what was thrown is still visible`);
+    }
+    assert.deepEqual(
+      h.sink.triplets.map((t) => t.reward.components.success),
+      [1, 1, 1, 1],
+      'the reward counts them as successes',
+    );
+  });
+
+  test('recordHandlerError never throws, whatever the span does', () => {
+    const broken = {
+      recordException() {
+        throw new Error('no');
+      },
+      setAttribute() {
+        throw new Error('no');
+      },
+      setStatus() {
+        throw new Error('no');
+      },
+    } as unknown as Span;
+    assert.doesNotThrow(() => recordHandlerError(broken, new Error('x')));
+    assert.doesNotThrow(() => recordHandlerError(broken, Object.assign(new Error('x'), { status: 404 })));
   });
 });
 

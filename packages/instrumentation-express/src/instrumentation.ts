@@ -3,12 +3,7 @@ import { context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import {
-  moduleExports,
-  RlInstrumentationBase,
-  recordError,
-  recordHandlerError,
-} from '@rl-otel/core/instrumentation';
+import { moduleExports, RlInstrumentationBase, recordHandlerError } from '@rl-otel/core/instrumentation';
 import type { ExpressRequest, Layer, LayerContext, RouterEvents } from './internal-types.ts';
 import { wrapHandleError, wrapHandleRequest, wrapRouterHandle, wrapUse } from './patch-router.ts';
 import {
@@ -161,7 +156,7 @@ export class ExpressInstrumentation extends RlInstrumentationBase<ExpressInstrum
     if (state === null || !state.errors.first(ctx.error)) return;
     recordHandlerError(state.meta.span, ctx.error);
     const span = state.spans?.get(ctx);
-    if (span !== undefined) recordError(span, ctx.error);
+    if (span !== undefined) recordHandlerError(span, ctx.error);
   }
 
   private startLayerSpan(

@@ -6,15 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { InMemoryTripletSink, RLSpanProcessor, setWarningHandler } from '@rl-otel/core';
 import { ExpressInstrumentation } from '@rl-otel/instrumentation-express';
 import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
 import { installPackages } from '@rl-otel/test-utils';
+import { setupTracing, type TracingHarness, throwingRouteHook } from '@rl-otel/test-utils/tracing';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -23,58 +19,38 @@ type Express = ((...a: unknown[]) => {
   listen(port: number, host: string, cb: () => void): Server;
 }) & { Router: { handle?: unknown; prototype?: { handle?: unknown } } };
 
-const exporter = new InMemorySpanExporter();
-const warnings: string[] = [];
-let hookCalls = 0;
+let harness: TracingHarness;
 let instrumentation: ExpressInstrumentation;
 let http: HttpInstrumentation;
 
 before(() => {
   installPackages(join(fixtures, 'express4'), { express: 'express4' }, import.meta.url);
   installPackages(join(fixtures, 'express5'), { express: 'express5' }, import.meta.url);
-  const provider = new TracerProvider({
-    spanProcessors: [
-      new RLSpanProcessor({ sink: new InMemoryTripletSink() }),
-      new SimpleSpanProcessor({ exporter }),
-    ],
-  });
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  setWarningHandler((message) => warnings.push(message));
+  harness = setupTracing();
   http = new HttpInstrumentation();
-  instrumentation = new ExpressInstrumentation({
-    requestHook: (span, info) => {
-      hookCalls++;
-      span.setAttribute('app.route.seen', info.route);
-      throw new Error('a broken hook');
-    },
-  });
+  instrumentation = new ExpressInstrumentation({ requestHook: throwingRouteHook });
 });
 after(() => {
   instrumentation.disable();
   http.disable();
-  setWarningHandler(undefined);
 });
 
 function loadExpress(dir: string): Express {
   return createRequire(join(fixtures, dir, 'app.cjs'))('express') as Express;
 }
 
-async function serveOnce(express: Express, path: string): Promise<string | undefined> {
+/** Serves `GET /tasks/:id` with a new app of `express` for one request; returns its status and action name. */
+async function serveOnce(express: Express, path: string): Promise<{ status: number; action: unknown }> {
   const app = express();
   app.get('/tasks/:id', (_req: unknown, res: { send(b: string): void }) => res.send('task'));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   try {
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);
-    await res.text();
+    return await harness.action(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);
   } finally {
     server.close();
   }
-  const span = exporter.getFinishedSpans().findLast((s) => s.attributes['url.path'] === path);
-  return span?.attributes['rl.action.name'] as string | undefined;
 }
 
 const routerChannel = diagnosticsChannel.tracingChannel('express.router.request');
@@ -83,14 +59,11 @@ describe('ExpressInstrumentation in-process', () => {
   for (const dir of ['express4', 'express5']) {
     test(`${dir}: a requestHook that throws is reported once; the route and the response are unaffected`, async () => {
       const express = loadExpress(dir);
-      const before = hookCalls;
-      assert.equal(await serveOnce(express, '/tasks/1'), 'GET /tasks/:id');
-      assert.equal(await serveOnce(express, '/tasks/2'), 'GET /tasks/:id');
-      assert.equal(hookCalls - before, 2, 'the hook ran for each request');
-      const span = exporter.getFinishedSpans().findLast((s) => s.attributes['url.path'] === '/tasks/2');
-      assert.equal(span?.attributes['app.route.seen'], '/tasks/:id');
-      assert.equal(span?.attributes['http.response.status_code'], 200);
-      assert.equal(warnings.filter((w) => /requestHook/.test(w)).length, 1, warnings.join('\n'));
+      const spans = await harness.brokenHook('requestHook', 'GET /tasks/:id', (i) =>
+        serveOnce(express, `/tasks/${i}`),
+      );
+      const seen = spans.map((s) => s.attributes['app.route.seen']);
+      assert.deepEqual(seen, ['/tasks/:id', '/tasks/:id'], 'the hook ran for each request, told the route');
     });
   }
 
@@ -106,12 +79,12 @@ describe('ExpressInstrumentation in-process', () => {
     assert.ok(!isWrapped(express4.Router.handle), 'Express 4 router restored');
     assert.ok(!isWrapped(router5.handle), 'router 2 restored');
     assert.ok(!routerChannel.start.hasSubscribers, 'tracing channel unsubscribed');
-    assert.equal(await serveOnce(express4, '/tasks/3'), 'GET (unmatched)');
-    assert.equal(await serveOnce(express5, '/tasks/4'), 'GET (unmatched)');
+    assert.deepEqual(await serveOnce(express4, '/tasks/3'), { status: 200, action: 'GET (unmatched)' });
+    assert.deepEqual(await serveOnce(express5, '/tasks/4'), { status: 200, action: 'GET (unmatched)' });
 
     instrumentation.enable();
     assert.ok(isWrapped(express4.Router.handle));
-    assert.equal(await serveOnce(express4, '/tasks/5'), 'GET /tasks/:id');
-    assert.equal(await serveOnce(express5, '/tasks/6'), 'GET /tasks/:id');
+    assert.deepEqual(await serveOnce(express4, '/tasks/5'), { status: 200, action: 'GET /tasks/:id' });
+    assert.deepEqual(await serveOnce(express5, '/tasks/6'), { status: 200, action: 'GET /tasks/:id' });
   });
 });

@@ -1,5 +1,5 @@
 import { describeError, warnOnce } from '@rl-otel/core';
-import { RlInstrumentationBase, recordException } from '@rl-otel/core/instrumentation';
+import { RlInstrumentationBase, recordHandlerError } from '@rl-otel/core/instrumentation';
 import { type FastifyTracing, hookFastify } from './hooks.ts';
 import type { InitializationMessage } from './internal-types.ts';
 import type { FastifyInstrumentationConfig } from './types.ts';
@@ -28,7 +28,7 @@ export class FastifyInstrumentation extends RlInstrumentationBase<FastifyInstrum
     const tracing: FastifyTracing = {
       enabled: () => this.isEnabled(),
       onRequest: (span, request) => this.runHook('requestHook', this.getConfig().requestHook, span, request),
-      onError: (span, error) => recordException(span, error),
+      onError: (span, error) => recordHandlerError(span, error),
       failed: (error) =>
         warnOnce(
           `${INSTRUMENTATION_NAME}:request`,

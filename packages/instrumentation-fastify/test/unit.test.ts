@@ -3,13 +3,12 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { context, trace } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { FastifyInstrumentation, isSupportedFastify } from '@rl-otel/instrumentation-fastify';
 import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
+import { setupTracing, type TracingHarness } from '@rl-otel/test-utils/tracing';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type Harness, setupTracing } from './harness.ts';
 
-let harness: Harness;
+let harness: TracingHarness;
 let http: HttpInstrumentation;
 const cleanups: Array<() => unknown> = [];
 
@@ -45,22 +44,6 @@ function app(): FastifyInstance {
   return fastify;
 }
 
-async function get(url: string): Promise<number> {
-  const res = await fetch(url);
-  await res.text();
-  return res.status;
-}
-
-/** Server spans end on the response's 'finish', which can come a moment after the client has the body. */
-async function serverSpans(count: number): Promise<ReadableSpan[]> {
-  for (let i = 0; i < 200; i++) {
-    const spans = harness.exporter.getFinishedSpans().filter((s) => s.kind === 1);
-    if (spans.length >= count) return spans;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.fail(`expected ${count} server spans`);
-}
-
 describe('FastifyInstrumentation in one process', () => {
   test('a requestHook that throws is reported once; requests and their routes go on', async () => {
     instrument({
@@ -69,14 +52,9 @@ describe('FastifyInstrumentation in one process', () => {
       },
     });
     const base = await listen(app());
-    assert.deepEqual([await get(`${base}/api/items/1`), await get(`${base}/api/items/2`)], [200, 200]);
-    const spans = await serverSpans(2);
-    assert.deepEqual(
-      spans.map((s) => s.attributes['rl.action.name']),
-      ['GET /api/items/:id', 'GET /api/items/:id'],
+    await harness.brokenHook('requestHook', 'GET /api/items/:id', (i) =>
+      harness.action(`${base}/api/items/${i}`),
     );
-    assert.equal(harness.warnings.length, 1, harness.warnings.join('\n'));
-    assert.match(harness.warnings[0] ?? '', /requestHook .*threw.*hook bug/);
   });
 
   test('requestHook gets the server span and the Fastify request, matched or not', async () => {
@@ -84,9 +62,9 @@ describe('FastifyInstrumentation in one process', () => {
       requestHook: (span, request) => span.setAttribute('test.template', request.routeOptions?.url ?? 'none'),
     });
     const base = await listen(app());
-    assert.equal(await get(`${base}/api/items/5`), 200);
-    assert.equal(await get(`${base}/elsewhere`), 404);
-    const spans = await serverSpans(2);
+    assert.equal((await harness.action(`${base}/api/items/5`)).status, 200);
+    assert.equal((await harness.action(`${base}/elsewhere`)).status, 404);
+    const spans = await harness.serverSpans(2);
     assert.deepEqual(
       spans.map((s) => s.attributes['test.template']),
       ['/api/items/:id', 'none'],
@@ -98,15 +76,14 @@ describe('FastifyInstrumentation in one process', () => {
     const before = await listen(app());
     instrumentation.disable();
     const during = await listen(app());
-    assert.equal(await get(`${before}/api/items/1`), 200);
-    assert.equal(await get(`${during}/api/items/1`), 200);
+    const unmatched = { status: 200, action: 'GET (unmatched)' };
+    assert.deepEqual(await harness.action(`${before}/api/items/1`), unmatched);
+    assert.deepEqual(await harness.action(`${during}/api/items/1`), unmatched);
     instrumentation.enable();
-    assert.equal(await get(`${before}/api/items/1`), 200);
-    const spans = await serverSpans(3);
-    assert.deepEqual(
-      spans.map((s) => s.attributes['rl.action.name']),
-      ['GET (unmatched)', 'GET (unmatched)', 'GET /api/items/:id'],
-    );
+    assert.deepEqual(await harness.action(`${before}/api/items/1`), {
+      status: 200,
+      action: 'GET /api/items/:id',
+    });
   });
 
   test('requests without a server span (fastify.inject) are left alone', async () => {

@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { describeError, warnOnce } from '@rl-otel/core';
-import { RlInstrumentationBase, recordException } from '@rl-otel/core/instrumentation';
+import { RlInstrumentationBase, recordHandlerError } from '@rl-otel/core/instrumentation';
 import type { HonoAppLike, HonoContextLike, RouteInfo } from './internal-types.ts';
 import { type HonoTracing, proxyHono, type RequestLike, wrapRouter } from './patch.ts';
 import type { HonoInstrumentationConfig } from './types.ts';
@@ -120,7 +120,7 @@ export class HonoInstrumentation extends RlInstrumentationBase<HonoInstrumentati
     const error = threw ? thrown : c.error;
     if (error !== undefined && state.error !== error) {
       state.error = error;
-      recordException(request.span, error);
+      recordHandlerError(request.span, error);
     }
     if (!answered && !threw) return;
     if (state.owner === undefined) {

@@ -3,18 +3,17 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { types } from 'node:util';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { HonoInstrumentation } from '@rl-otel/instrumentation-hono';
 import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
+import { setupTracing, type TracingHarness } from '@rl-otel/test-utils/tracing';
 import type { Hono as HonoType } from 'hono';
-import { type Harness, setupTracing } from './harness.ts';
 
 // Loaded through require after the instrumentation exists, so that its require hook patches Hono.
 const requireHere = createRequire(import.meta.url);
 type HonoModule = { Hono: typeof HonoType };
 type NodeServer = typeof import('@hono/node-server');
 
-let harness: Harness;
+let harness: TracingHarness;
 let http: HttpInstrumentation;
 let hono: HonoInstrumentation;
 const cleanups: Array<() => unknown> = [];
@@ -52,22 +51,11 @@ function itemsApp(): HonoType {
   return app;
 }
 
-async function get(url: string): Promise<number> {
-  const res = await fetch(url);
-  await res.text();
-  return res.status;
-}
-
-async function serverSpans(count: number): Promise<ReadableSpan[]> {
-  for (let i = 0; i < 200; i++) {
-    const spans = harness.exporter.getFinishedSpans().filter((s) => s.kind === 1);
-    if (spans.length >= count) return spans;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.fail(`expected ${count} server spans`);
-}
-
-const names = (spans: ReadableSpan[]) => spans.map((s) => s.attributes['rl.action.name']);
+const actionsOf = async (...urls: string[]) => {
+  const actions: unknown[] = [];
+  for (const url of urls) actions.push((await harness.action(url)).action);
+  return actions;
+};
 
 describe('HonoInstrumentation in one process', () => {
   test('a requestHook that throws is reported once; requests and their routes go on', async () => {
@@ -77,10 +65,7 @@ describe('HonoInstrumentation in one process', () => {
       },
     });
     const base = await listen(itemsApp());
-    assert.deepEqual([await get(`${base}/items/1`), await get(`${base}/items/2`)], [200, 200]);
-    assert.deepEqual(names(await serverSpans(2)), ['GET /items/:id', 'GET /items/:id']);
-    assert.equal(harness.warnings.length, 1, harness.warnings.join('\n'));
-    assert.match(harness.warnings[0] ?? '', /requestHook .*threw.*hook bug/);
+    await harness.brokenHook('requestHook', 'GET /items/:id', (i) => harness.action(`${base}/items/${i}`));
   });
 
   test('requestHook runs once per request, with the server span and the Context', async () => {
@@ -94,8 +79,8 @@ describe('HonoInstrumentation in one process', () => {
     const app = itemsApp();
     app.use('*', async (_c, next) => next());
     const base = await listen(app);
-    assert.equal(await get(`${base}/items/1`), 200);
-    const [span] = await serverSpans(1);
+    assert.equal((await harness.action(`${base}/items/1`)).status, 200);
+    const [span] = await harness.serverSpans(1);
     assert.equal(calls, 1);
     assert.equal(span?.attributes['test.has_context'], true);
   });
@@ -106,15 +91,13 @@ describe('HonoInstrumentation in one process', () => {
     hono.disable();
     assert.equal(types.isProxy(Hono()), false, 'the original class again');
     const plain = await listen(itemsApp());
-    assert.equal(await get(`${hooked}/items/1`), 200);
-    assert.equal(await get(`${plain}/items/1`), 200);
+    assert.deepEqual(await actionsOf(`${hooked}/items/1`, `${plain}/items/1`), [
+      'GET (unmatched)',
+      'GET (unmatched)',
+    ]);
     hono.enable();
     assert.equal(types.isProxy(Hono()), true);
-    assert.equal(await get(`${hooked}/items/1`), 200);
-    assert.equal(await get(`${plain}/items/1`), 200);
-    assert.deepEqual(names(await serverSpans(4)), [
-      'GET (unmatched)',
-      'GET (unmatched)',
+    assert.deepEqual(await actionsOf(`${hooked}/items/1`, `${plain}/items/1`), [
       'GET /items/:id',
       'GET (unmatched)',
     ]);
@@ -135,14 +118,21 @@ describe('HonoInstrumentation in one process', () => {
       return c.text('handled', 500);
     });
     const base = await listen(app);
-    assert.equal(await get(`${base}/range`), 500);
+    assert.deepEqual(await harness.action(`${base}/range`), { status: 500, action: 'GET /range' });
     assert.equal(seen, thrown, 'the very same error object');
-    assert.equal(await get(`${base}/string`), 500);
-    const spans = await serverSpans(2);
-    assert.deepEqual(names(spans), ['GET /range', 'GET /string']);
+    assert.deepEqual(await harness.action(`${base}/string`), { status: 500, action: 'GET /string' });
+    const spans = await harness.serverSpans(2);
     const exceptions = spans.map((s) => s.events.filter((e) => e.name === 'exception').length);
     assert.deepEqual(exceptions, [1, 1]);
     assert.equal(spans[1]?.events[0]?.attributes?.['exception.message'], 'plain string');
+    // Both are failures: their type, not the status code, is the error.type.
+    assert.deepEqual(
+      spans.map((s) => [s.status.code, s.attributes['error.type']]),
+      [
+        [2, 'RangeError'],
+        [2, 'Error'],
+      ],
+    );
   });
 
   test('app.mount() (the deprecated method) and basePath() prefixes', async () => {
@@ -152,14 +142,18 @@ describe('HonoInstrumentation in one process', () => {
     app.get('/things/:thing', (c) => c.text('thing'));
     app.mount('/old', legacy.fetch);
     const base = await listen(app);
-    assert.equal(await get(`${base}/v2/things/1`), 200);
-    assert.equal(await get(`${base}/v2/old/users/1`), 200);
-    assert.equal(await get(`${base}/v2/old/nothing`), 404);
-    assert.deepEqual(names(await serverSpans(3)), [
-      'GET /v2/things/:thing',
-      'GET /v2/old/users/:id',
-      'GET /v2/old/*',
-    ]);
+    assert.deepEqual(await harness.action(`${base}/v2/things/1`), {
+      status: 200,
+      action: 'GET /v2/things/:thing',
+    });
+    assert.deepEqual(await harness.action(`${base}/v2/old/users/1`), {
+      status: 200,
+      action: 'GET /v2/old/users/:id',
+    });
+    assert.deepEqual(await harness.action(`${base}/v2/old/nothing`), {
+      status: 404,
+      action: 'GET /v2/old/*',
+    });
   });
 
   test('requests without a server span (app.request()) are left alone', async () => {

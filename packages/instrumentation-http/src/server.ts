@@ -35,7 +35,14 @@ import {
   ATTR_RL_ACTION_NAME,
   RL_ACTION_KIND_VALUE_HTTP,
 } from '@rl-otel/semantic-conventions';
-import { normalizeMethod, redactQuery, serverActionName, splitHostHeader, splitTarget } from './utils.ts';
+import {
+  normalizeMethod,
+  recordedError,
+  redactQuery,
+  serverActionName,
+  splitHostHeader,
+  splitTarget,
+} from './utils.ts';
 
 export interface ServerTracing {
   tracer(): import('@opentelemetry/api').Tracer;
@@ -138,15 +145,18 @@ function finishServerSpan(
     span.updateName(`${method} ${route}`);
   }
   span.setAttribute(ATTR_RL_ACTION_NAME, serverActionName(method, route));
-  if (status >= 500) {
-    span.setAttribute(ATTR_ERROR_TYPE, String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  } else if (aborted) {
-    span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: 'the connection closed before the response was complete',
-    });
+  if (status >= 500 || aborted) {
+    // A framework plugin that recorded the handler's error (`recordHandlerError`)
+    // set a more telling `error.type` (`TypeError`) and status message: keep them.
+    const recorded = recordedError(span);
+    if (recorded.type === undefined)
+      span.setAttribute(ATTR_ERROR_TYPE, status >= 500 ? String(status) : 'aborted');
+    if (!recorded.failed)
+      span.setStatus(
+        status >= 500
+          ? { code: SpanStatusCode.ERROR }
+          : { code: SpanStatusCode.ERROR, message: 'the connection closed before the response was complete' },
+      );
   }
   tracing.onResponse(span, response);
   span.end();

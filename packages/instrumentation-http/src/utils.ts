@@ -1,4 +1,6 @@
 /** Pure helpers of the HTTP plugin. */
+import { SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 
 const KNOWN_METHODS = new Set([
   'CONNECT',
@@ -104,4 +106,19 @@ export function safeFullUrl(origin: string, pathAndQuery: string, sensitive: Rea
     base = origin.slice(0, scheme + 3) + origin.slice(at + 1);
   }
   return query === undefined ? base + path : `${base}${path}?${redactQuery(query, sensitive)}`;
+}
+
+/**
+ * What was already recorded on a span as failure: its `error.type` and
+ * whether its status is ERROR. Read off the OpenTelemetry SDK's spans, which
+ * are `ReadableSpan`s too (public `attributes` and `status`); a span of
+ * another implementation reads as nothing recorded.
+ */
+export function recordedError(span: object): { type: string | undefined; failed: boolean } {
+  const { attributes, status } = span as {
+    attributes?: Record<string, unknown>;
+    status?: { code?: unknown };
+  };
+  const type = attributes?.[ATTR_ERROR_TYPE];
+  return { type: typeof type === 'string' ? type : undefined, failed: status?.code === SpanStatusCode.ERROR };
 }

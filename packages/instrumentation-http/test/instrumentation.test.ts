@@ -4,9 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  CompositePropagator,
+  getRPCMetadata,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { InMemoryTripletSink, RLSpanProcessor, resetWarnings, setWarningHandler } from '@rl-otel/core';
+import { recordHandlerError } from '@rl-otel/core/instrumentation';
 import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
 
 const exporter = new InMemorySpanExporter();
@@ -42,7 +48,12 @@ describe('HttpInstrumentation in a hand-built SDK', () => {
   let port: number;
   before(async () => {
     server = createServer((req, res) => {
-      res.statusCode = req.url === '/boom' ? 503 : 200;
+      // What a framework plugin does with an error its app's error handler then answers.
+      if (req.url === '/handled') {
+        const rpc = getRPCMetadata(context.active());
+        if (rpc !== undefined) recordHandlerError(rpc.span, new TypeError('bad input'));
+      }
+      res.statusCode = req.url === '/boom' || req.url === '/handled' ? 503 : 200;
       res.end('x');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -66,6 +77,21 @@ describe('HttpInstrumentation in a hand-built SDK', () => {
     assert.equal(sink.triplets[1]?.reward.components.success, 0);
     assert.equal(warnings.length, 2, warnings.join('\n'));
     assert.ok(warnings.every((w) => /hook failed/.test(w)));
+  });
+
+  test('a 5xx keeps the error.type and status message a framework recorded; without one, the status code', async () => {
+    assert.equal(await request(port, '/handled'), 503);
+    assert.equal(await request(port, '/boom'), 503);
+    const [handled, boom] = exporter.getFinishedSpans().filter((s) => s.kind === 1);
+    assert.equal(handled?.attributes['error.type'], 'TypeError');
+    assert.deepEqual(handled?.status, { code: 2, message: 'bad input' });
+    assert.equal(handled?.events[0]?.name, 'exception');
+    assert.equal(boom?.attributes['error.type'], '503');
+    assert.equal(boom?.status.code, 2);
+    assert.deepEqual(
+      sink.triplets.map((t) => t.reward.components.success),
+      [0, 0],
+    );
   });
 
   test('outgoing calls outside any span are not recorded (requireParentSpan)', async () => {

@@ -6,7 +6,6 @@ import {
   joinRoutePath,
   moduleExports,
   RlInstrumentationBase,
-  recordError,
   recordHandlerError,
   routePattern,
   SeenErrors,
@@ -108,7 +107,7 @@ export class KoaInstrumentation extends RlInstrumentationBase<KoaInstrumentation
     const failed = (error: unknown) => {
       if (state.errors.first(error)) recordHandlerError(state.meta.span, error);
       if (span !== undefined) {
-        recordError(span, error);
+        recordHandlerError(span, error);
         span.end();
       }
       throw error;
