@@ -16,12 +16,9 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
@@ -32,6 +29,7 @@ import {
   RL_ACTION_KIND_VALUE_HTTP,
   RL_ATTRIBUTE_PREFIX,
 } from '@rl-otel/semantic-conventions';
+import { describeServerOutcome } from './server.ts';
 import { normalizeMethod, serverActionName } from './utils.ts';
 
 type Handler = (request: Request, info: unknown) => Response | Promise<Response>;
@@ -107,18 +105,8 @@ function wrapHandler(handler: Handler, tracer: () => Tracer): Handler {
     );
     const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
     const finish = (status: number, error?: unknown) => {
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      const route = getRPCMetadata(ctx)?.route;
-      if (route) {
-        span.setAttribute(ATTR_HTTP_ROUTE, route);
-        span.updateName(`${method} ${route}`);
-      }
-      span.setAttribute(ATTR_RL_ACTION_NAME, serverActionName(method, route));
       if (error !== undefined) recordError(span, error);
-      else if (status >= 500) {
-        span.setAttribute(ATTR_ERROR_TYPE, String(status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      describeServerOutcome(span, ctx, method, status, false);
       span.end();
       if (runtimeSpan !== undefined) copyRlAttributes(span, runtimeSpan);
     };

@@ -137,7 +137,24 @@ function finishServerSpan(
   response: ServerResponse,
   aborted: boolean,
 ): void {
-  const status = response.statusCode;
+  describeServerOutcome(span, ctx, method, response.statusCode, aborted);
+  tracing.onResponse(span, response);
+  span.end();
+}
+
+/**
+ * What every server action records when its response is known: the status
+ * code, the route a framework plugin supplied (as `http.route`, the span
+ * name and the action name) and, for a 5xx or an aborted response, the
+ * failure. Shared by `node:http` servers and `Deno.serve`.
+ */
+export function describeServerOutcome(
+  span: Span,
+  ctx: Context,
+  method: string,
+  status: number,
+  aborted: boolean,
+): void {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   const route = getRPCMetadata(ctx)?.route;
   if (route) {
@@ -158,6 +175,4 @@ function finishServerSpan(
           : { code: SpanStatusCode.ERROR, message: 'the connection closed before the response was complete' },
       );
   }
-  tracing.onResponse(span, response);
-  span.end();
 }

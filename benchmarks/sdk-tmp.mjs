@@ -1,0 +1,12 @@
+import { context, trace, propagation } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { RLSpanProcessor } from '@rl-otel/core';
+import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
+const mode = process.env.MODE;
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+const provider = new TracerProvider({ spanProcessors: mode === 'rl' ? [new RLSpanProcessor({})] : [] });
+trace.setGlobalTracerProvider(provider);
+const i = new HttpInstrumentation(); i.setTracerProvider(provider);
