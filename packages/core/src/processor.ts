@@ -257,7 +257,7 @@ export class RLSpanProcessor {
       return;
     }
     if (record.stepOwner === record) {
-      state.endedSteps.set(record.spanId, {
+      state.endedSteps.add({
         traceId: record.traceId,
         spanId: record.spanId,
         episodeId: record.episode.id,

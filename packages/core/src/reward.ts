@@ -135,7 +135,7 @@ export function recordReward(reward: number | RewardInput, options: RecordReward
     return true;
   }
   const spanContext: SpanContext = 'spanContext' in target ? target.spanContext() : target;
-  const ended = state.endedSteps.get(owner?.spanId ?? spanContext.spanId);
+  const ended = state.endedSteps.find(owner?.spanId ?? spanContext.spanId);
   if (ended === undefined) {
     warnOnce(
       'reward-unknown-action',

@@ -34,7 +34,7 @@ export interface SharedState {
   weights: Readonly<RewardWeights>;
   rewardFunction: RewardFunction | undefined;
   /** Recently ended step actions by span id, for delayed rewards. */
-  readonly endedSteps: BoundedMap<string, EndedStep>;
+  readonly endedSteps: EndedSteps;
   inflightSteps: number;
   tracerProvider: TracerProvider | undefined;
 }
@@ -55,7 +55,7 @@ export function shared(): SharedState {
       stateProviders: new Map(),
       weights: DEFAULT_REWARD_WEIGHTS,
       rewardFunction: undefined,
-      endedSteps: new BoundedMap(10_000),
+      endedSteps: new EndedSteps(10_000),
       inflightSteps: 0,
       tracerProvider: undefined,
     };
@@ -81,34 +81,30 @@ export function setRecord(span: object, record: SpanRecord): void {
 }
 
 /**
- * A map that keeps the most recent `max` keys: a ring of keys decides which one
- * goes, so that setting is O(1) even when the map is full (iterating a Map
- * from its oldest entry is not, once many entries were deleted).
+ * The most recent ended steps, for delayed rewards: a ring written once per
+ * step (no hashing on the hot path) and searched from the newest when a reward
+ * comes in for an action that already ended, which is rare.
  */
-export class BoundedMap<K, V> {
-  private readonly map = new Map<K, V>();
-  private readonly ring: Array<K | undefined>;
+export class EndedSteps {
+  private readonly ring: Array<EndedStep | undefined>;
   private next = 0;
 
   constructor(max: number) {
-    this.ring = new Array<K | undefined>(Math.max(1, max));
+    this.ring = new Array<EndedStep | undefined>(Math.max(1, max));
   }
 
-  get(key: K): V | undefined {
-    return this.map.get(key);
+  add(step: EndedStep): void {
+    this.ring[this.next] = step;
+    this.next = (this.next + 1) % this.ring.length;
   }
 
-  set(key: K, value: V): void {
-    if (!this.map.has(key)) {
-      const evicted = this.ring[this.next];
-      if (evicted !== undefined) this.map.delete(evicted);
-      this.ring[this.next] = key;
-      this.next = (this.next + 1) % this.ring.length;
+  find(spanId: string): EndedStep | undefined {
+    const n = this.ring.length;
+    for (let i = 1; i <= n; i++) {
+      const step = this.ring[(this.next - i + n) % n];
+      if (step === undefined) return undefined;
+      if (step.spanId === spanId) return step;
     }
-    this.map.set(key, value);
-  }
-
-  get size(): number {
-    return this.map.size;
+    return undefined;
   }
 }
