@@ -60,6 +60,17 @@ function section(result) {
         `| ${c.name} | ${c.bare.medianUs} / ${c.bare.p99Us} | ${cell(c.added['rl-otel untraced'])} | ${cell(c.added['rl-otel traced'])} | ${c.added['upstream traced'] ? cell(c.added['upstream traced']) : 'no upstream instrumentation exists'} | ${c.target?.rule ?? ''} | ${verdict(c)} |`,
       );
     }
+  } else if (result.suite === 'fs') {
+    lines.push(
+      '| case | bare median / p99 | rl-otel added (median / p99) | upstream added | target | result |',
+      '|---|---|---|---|---|---|',
+    );
+    const cell = (a) => (a ? `+${a.medianUs} / +${a.p99Us}` : '–');
+    for (const c of cases) {
+      lines.push(
+        `| ${c.name} | ${c.bare.medianUs} / ${c.bare.p99Us} | ${cell(c.added['rl-otel'])} | ${cell(c.added.upstream)} | ${c.target?.rule ?? ''} | ${verdict(c)} |`,
+      );
+    }
   } else if (result.suite === 'memory') {
     lines.push('| case | bare heap / RSS | rl-otel heap / RSS | upstream heap / RSS |', '|---|---|---|---|');
     for (const c of cases) {

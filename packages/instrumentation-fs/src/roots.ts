@@ -11,6 +11,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArtifactRoot, Target } from './internal-types.ts';
 
 const SEP = sep.charCodeAt(0);
+/**
+ * How long a folder's real path is trusted. A folder replaced by a link to
+ * somewhere else is noticed within this time (at once when this process
+ * renamed or removed something in a root).
+ */
+const FOLDER_CACHE_MS = 1000;
+const MAX_CACHED_FOLDERS = 1024;
 const NO_THROW = { throwIfNoEntry: false } as const;
 // `/./`, `/../`, a trailing `/.` or `/..`: the path must be normalized before it is compared.
 const DOT_SEGMENT = /[/\\]\.\.?(?:[/\\]|$)/;
@@ -27,6 +34,8 @@ export class ArtifactRoots {
   readonly roots: readonly ArtifactRoot[];
   private readonly lstat: typeof fsTypes.lstatSync;
   private readonly realpath: (path: string) => string;
+  /** Real paths of folders inside the roots, kept briefly: a realpath per artifact operation is most of its cost. */
+  private readonly folders = new Map<string, { real: string; at: number }>();
 
   constructor(dirs: readonly string[]) {
     this.roots = dirs.map((dir) => ({ dir, urlPath: pathToFileURL(dir).pathname, real: undefined }));
@@ -102,19 +111,31 @@ export class ArtifactRoots {
     let current = follow ? path : dirname(path);
     let tail = follow ? '' : basename(path);
     for (let depth = 0; depth < 256; depth++) {
-      let exists: boolean;
+      const cached = this.folders.get(current);
+      if (cached !== undefined && performance.now() - cached.at < FOLDER_CACHE_MS) {
+        return tail === '' ? cached.real : join(cached.real, tail);
+      }
+      let stats: fsTypes.Stats | undefined;
       try {
-        exists = this.lstat(current, NO_THROW) !== undefined;
+        stats = this.lstat(current, NO_THROW);
       } catch {
         return undefined; // ENOTDIR, EACCES, ELOOP: where it leads is unknown, so it is not recorded
       }
-      if (exists) {
+      if (stats !== undefined) {
+        // A file that is not a link lies where its folder really is: only folders need a realpath.
+        if (!stats.isDirectory() && !stats.isSymbolicLink()) {
+          const folder = this.realLocation(dirname(current), true);
+          if (folder === undefined) return undefined;
+          const real = join(folder, basename(current));
+          return tail === '' ? real : join(real, tail);
+        }
         let real: string;
         try {
           real = this.realpath(current);
         } catch {
           return undefined; // a dangling link: it could create a file anywhere
         }
+        if (stats.isDirectory()) this.rememberFolder(current, real);
         return tail === '' ? real : join(real, tail);
       }
       const parent = dirname(current);
@@ -123,6 +144,16 @@ export class ArtifactRoots {
       current = parent;
     }
     return undefined;
+  }
+
+  private rememberFolder(path: string, real: string): void {
+    if (this.folders.size >= MAX_CACHED_FOLDERS) this.folders.clear();
+    this.folders.set(path, { real, at: performance.now() });
+  }
+
+  /** Forgets the real paths of folders: after a rename or removal inside a root. */
+  forgetFolders(): void {
+    this.folders.clear();
   }
 }
 

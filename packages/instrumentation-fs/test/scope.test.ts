@@ -100,6 +100,25 @@ describe('what is an artifact', () => {
     assertNoMention(h.outside, 'secret', 'leak', 'not-yet');
   });
 
+  test('a folder renamed away and replaced by a link out of the root is not followed out', async () => {
+    fs.mkdirSync(join(h.root, 'work'), { recursive: true });
+    fs.writeFileSync(join(h.outside, 'secret.md'), 'secret');
+    await inAction(async () => {
+      fs.writeFileSync(join(h.root, 'work', 'a.md'), 'inside'); // the folder's real path is now known
+      fs.renameSync(join(h.root, 'work'), join(h.root, 'work-old'));
+      fs.symlinkSync(h.outside, join(h.root, 'work'), 'dir');
+      fs.readFileSync(join(h.root, 'work', 'secret.md'));
+    });
+    assert.deepEqual(
+      summary().map(([fn, , path]) => [fn, path]),
+      [
+        ['fs.writeFileSync', 'work/a.md'],
+        ['fs.renameSync', 'work-old'],
+      ],
+    );
+    assertNoMention(h.outside, 'secret');
+  });
+
   test('copy and rename across the boundary record only the side inside', async () => {
     fs.writeFileSync(join(h.outside, 'draft.md'), 'draft');
     await inAction(() => {
