@@ -10,7 +10,7 @@ import { writeResultsMarkdown } from './lib/report.mjs';
 import { startSpanSink } from './lib/span-sink.mjs';
 
 const dir = dirname(fileURLToPath(import.meta.url));
-const SUITES = ['startup', 'http', 'memory', 'sql', 'fs', 'sink'];
+const SUITES = ['startup', 'http', 'memory', 'sql', 'fs', 'sink', 'cli'];
 
 const args = process.argv.slice(2);
 const mode = args.includes('--full') ? 'full' : 'quick';
