@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scriptedSession } from './session-script.mjs';
+import { scriptedSession, visitorSession } from './session-script.mjs';
 import { PRICES } from './src/agents.mjs';
+import { startSpanReceiver } from './src/span-receiver.mjs';
 import { readTriplets, seriesLabel } from './src/triplets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +20,8 @@ const artifactsDir = file('ARTIFACTS_DIR', 'artifacts');
 rmSync(tripletsFile, { force: true });
 rmSync(artifactsDir, { recursive: true, force: true });
 
+// Spans go over OTLP to a receiver in this process, triplets to the file: nothing leaves the machine.
+const spans = await startSpanReceiver();
 const child = spawn(process.execPath, ['--import', '@rl-otel/auto', 'src/server.mjs'], {
   cwd: here,
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -29,6 +32,11 @@ const child = spawn(process.execPath, ['--import', '@rl-otel/auto', 'src/server.
     SQLITE_PATH: file('SQLITE_PATH', 'data/dashboard.db'),
     ARTIFACTS_DIR: artifactsDir,
     OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? 'agent-dashboard',
+    OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? spans.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? process.env.OTEL_EXPORTER_OTLP_PROTOCOL
+      : 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: process.env.OTEL_BSP_SCHEDULE_DELAY ?? '200',
     RL_OTEL_TRIPLETS_FILE: tripletsFile,
     // The fs plugin records reads and writes under the same artifact root.
     RL_OTEL_ARTIFACT_DIRS: artifactsDir,
@@ -49,8 +57,10 @@ const base = await new Promise((resolve, reject) => {
 });
 
 let session;
+let visitor;
 try {
   session = await scriptedSession(base);
+  visitor = await visitorSession(base);
 } finally {
   if (!serveAfter) child.kill('SIGTERM');
 }
@@ -94,6 +104,15 @@ for (const { run, feedback } of session.runs) {
   }
 }
 
+const theirs = triplets.filter((t) => t.episode_id === visitor.episode).sort((a, b) => a.step - b.step);
+console.log(
+  `\nepisode ${visitor.episode} (a second user): ${theirs.length} steps, return ${r(sum(theirs))}`,
+);
+for (const t of theirs)
+  console.log(
+    `  ${String(t.step).padStart(2)} ${t.action.name.padEnd(30)} reward ${r(t.reward.value)}  status ${t.action.attributes['http.response.status_code']}`,
+  );
+
 const byAction = new Map();
 for (const t of triplets) {
   const label = seriesLabel(t);
@@ -107,15 +126,22 @@ for (const [label, { n, sum: s }] of [...byAction].sort())
   console.log(`  ${label.padEnd(38)}${String(n).padStart(6)}${r(s / n).padStart(13)}`);
 const episodes = new Set(triplets.map((t) => t.episode_id));
 console.log(`\n${triplets.length} triplets, ${episodes.size} episodes`);
+const byKind = [...spans.counts()]
+  .sort()
+  .map(([kind, n]) => `${kind} ${n}`)
+  .join(', ');
+console.log(`spans:     ${spans.total()} exported over OTLP to a receiver on 127.0.0.1 (${byKind})`);
 console.log(`triplets:  ${shown(tripletsFile)}`);
 console.log(`artifacts: ${shown(artifactsDir)}`);
 if (serveAfter) {
   console.log(`\nthe dashboard runs on ${base}/ — the chart is at ${base}/triplets (Ctrl-C stops it)`);
   process.on('SIGINT', () => child.kill('SIGTERM'));
   const { code } = await exited;
+  await spans.close();
   process.exitCode = code ?? 0;
 } else {
   console.log('the chart: npm start -- --serve, then open http://127.0.0.1:3000/triplets\n');
+  await spans.close();
 }
 
 /** A path relative to where npm start was run, when it is below it. */

@@ -54,3 +54,30 @@ export async function scriptedSession(base, { episode = 'scripted-user' } = {}) 
   await click('open the triplets page', 'GET', '/triplets');
   return { episode, clicks, runs };
 }
+
+/**
+ * A second user looking around, in an episode of their own: pages, an API call,
+ * and two requests the app refuses (a run that does not exist, a task proposal
+ * without a title). Those are client errors (4xx), not failures of the app: the
+ * reward keeps `success` 1 and the status is in the action's attributes.
+ */
+export async function visitorSession(base, { episode = 'second-user' } = {}) {
+  const headers = { baggage: `rl.episode.id=${episode}` };
+  const statuses = [];
+  for (const [method, path, form] of [
+    ['GET', '/product'],
+    ['GET', '/developer/runs/no-such-run'],
+    ['GET', '/api/budget'],
+    ['POST', '/api/tasks', {}],
+    ['GET', '/manager'],
+  ]) {
+    const res = await fetch(base + path, {
+      method,
+      headers: form ? { ...headers, 'content-type': 'application/json' } : headers,
+      body: form && JSON.stringify(form),
+    });
+    await res.text();
+    statuses.push(res.status);
+  }
+  return { episode, statuses };
+}
