@@ -117,6 +117,7 @@ let current: TracingHarness | undefined;
  */
 export function setupTracing(options: TracingOptions = {}): TracingHarness {
   if (current !== undefined) {
+    assert.equal(options.spanProcessors, undefined, 'span processors are taken by the first call only');
     current.reset();
     return current;
   }
