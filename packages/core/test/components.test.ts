@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addRewardComponent } from '@rl-otel/core';
-import { setup, tracer } from './helpers.ts';
+import { setupTracing, tracer } from '@rl-otel/test-utils/tracing';
 
 test('small reward components (model cost in dollars) keep their value; times are rounded to the microsecond', () => {
-  const { sink } = setup();
+  const { sink } = setupTracing();
   tracer().startActiveSpan(
     'step',
     { attributes: { 'rl.action.kind': 'step', 'rl.action.name': 's' } },

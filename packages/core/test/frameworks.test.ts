@@ -9,7 +9,7 @@ import {
   SeenErrors,
 } from '@rl-otel/core/instrumentation';
 import { ATTR_RL_ACTION_KIND, RL_ACTION_KIND_VALUE_HTTP } from '@rl-otel/semantic-conventions';
-import { setup, tracer } from './helpers.ts';
+import { setupTracing, tracer } from '@rl-otel/test-utils/tracing';
 
 const ACTION = { [ATTR_RL_ACTION_KIND]: RL_ACTION_KIND_VALUE_HTTP };
 
@@ -34,7 +34,7 @@ describe('framework helpers', () => {
   });
 
   test('recordHandlerError: any error that is not an HTTP client error fails the span', () => {
-    const h = setup();
+    const h = setupTracing();
     const record = (name: string, error: unknown) => {
       const span = tracer().startSpan(name, { attributes: ACTION });
       recordHandlerError(span, error);
@@ -72,7 +72,7 @@ describe('framework helpers', () => {
   });
 
   test('recordHandlerError: an HTTP client error (4xx status or statusCode) is only an exception event', () => {
-    const h = setup();
+    const h = setupTracing();
     class HTTPException extends Error {
       readonly status: number;
       constructor(status: number) {

@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, SpanStatusCode } from '@opentelemetry/api';
 import { addRewardComponent, failStep, registerStateProvider, withEpisode, withStep } from '@rl-otel/core';
 import { ATTR_RL_ACTION_KIND, ATTR_RL_ACTION_NAME, TRIPLET_SCHEMA_V1 } from '@rl-otel/semantic-conventions';
-import { setup, sleep, tracer } from './helpers.ts';
+import { setupTracing, tracer } from '@rl-otel/test-utils/tracing';
 
 const action = (name: string, kind = 'http') => ({
   attributes: { [ATTR_RL_ACTION_KIND]: kind, [ATTR_RL_ACTION_NAME]: name },
 });
 
 describe('RLSpanProcessor', () => {
-  beforeEach(() => setup());
+  beforeEach(() => setupTracing());
 
   test('an action outside any episode is a one-step episode named after its trace', () => {
-    const { sink, exporter } = setup();
+    const { sink, exporter } = setupTracing();
     const span = tracer().startSpan('GET', action('GET /health'));
     span.end();
     assert.equal(sink.triplets.length, 1);
@@ -38,7 +39,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('a failed action has success 0 and a lower reward', () => {
-    const { sink } = setup();
+    const { sink } = setupTracing();
     const span = tracer().startSpan('GET', action('GET /boom'));
     span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
@@ -47,7 +48,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('child actions fold into their parent: calls, time and errors', () => {
-    const { sink } = setup();
+    const { sink } = setupTracing();
     tracer().startActiveSpan('GET', action('GET /tasks'), (parent) => {
       for (let i = 0; i < 3; i++) {
         const q = tracer().startSpan('SELECT tasks', action('SELECT tasks', 'db'));
@@ -73,7 +74,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('failStep: a handled child failure fails the step only when a plugin says so', () => {
-    const { sink } = setup();
+    const { sink } = setupTracing();
     for (const fail of [false, true]) {
       tracer().startActiveSpan('GET', action('GET /tasks'), (parent) => {
         tracer().startActiveSpan('middleware', (mw) => {
@@ -96,7 +97,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('withEpisode numbers steps, holds the last one and marks it done with the episode reward', async () => {
-    const { sink, exporter } = setup();
+    const { sink, exporter } = setupTracing();
     let episodeId = '';
     await withEpisode('run-1', async (episode) => {
       episodeId = episode.id;
@@ -132,7 +133,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('an episode whose function throws ends with reason error; the error passes through', async () => {
-    const { sink } = setup();
+    const { sink } = setupTracing();
     await assert.rejects(
       withEpisode('run-err', async () => {
         await withStep('only', async () => {});
@@ -146,7 +147,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('baggage rl.episode.id joins actions of separate requests into one episode', () => {
-    const { sink } = setup();
+    const { sink } = setupTracing();
     const bag = propagation.createBaggage({ 'rl.episode.id': { value: 'user-42' } });
     const ctx = propagation.setBaggage(context.active(), bag);
     for (let i = 0; i < 3; i++) tracer().startSpan('GET', action('GET /page'), ctx).end();
@@ -161,7 +162,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('concurrent episodes never mix', async () => {
-    const { sink } = setup();
+    const { sink } = setupTracing();
     const run = (id: string) =>
       withEpisode(id, async () => {
         for (let i = 0; i < 5; i++) {
@@ -181,7 +182,7 @@ describe('RLSpanProcessor', () => {
   });
 
   test('state providers add bounded app state; a throwing provider warns once', () => {
-    const { sink, warnings } = setup();
+    const { sink, warnings } = setupTracing();
     const off1 = registerStateProvider('queue', () => ({
       depth: 3,
       name: 'x'.repeat(500),

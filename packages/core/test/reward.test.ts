@@ -9,16 +9,16 @@ import {
   withStep,
 } from '@rl-otel/core';
 import { ATTR_RL_ACTION_KIND, DEFAULT_REWARD_WEIGHTS } from '@rl-otel/semantic-conventions';
-import { setup, tracer } from './helpers.ts';
+import { setupTracing, tracer } from '@rl-otel/test-utils/tracing';
 
 describe('rewards', () => {
-  beforeEach(() => setup());
+  beforeEach(() => setupTracing());
 
   test('RL_OTEL_REWARD_WEIGHTS text is applied over the defaults', () => {
     assert.equal(setRewardWeightsFromText('success=2, latency_ms=0'), true);
     assert.equal(getRewardWeights().success, 2);
     assert.equal(getRewardWeights().cost_usd, DEFAULT_REWARD_WEIGHTS.cost_usd);
-    const { sink } = setup();
+    const { sink } = setupTracing();
     assert.equal(setRewardWeightsFromText('{"success": 3, "latency_ms": 0}'), true);
     tracer()
       .startSpan('x', { attributes: { [ATTR_RL_ACTION_KIND]: 'http' } })
@@ -27,7 +27,7 @@ describe('rewards', () => {
   });
 
   test('garbage weights warn once in plain words and keep the defaults', () => {
-    const { warnings } = setup();
+    const { warnings } = setupTracing();
     assert.equal(setRewardWeightsFromText('garbage'), false);
     assert.equal(setRewardWeightsFromText('garbage'), false);
     assert.equal(warnings.length, 1);
@@ -36,7 +36,7 @@ describe('rewards', () => {
   });
 
   test('a reward function replaces the weights; a bad one falls back with one warning', () => {
-    const { sink, warnings } = setup();
+    const { sink, warnings } = setupTracing();
     setRewardFunction((c, a) => (a.kind === 'http' ? (c.success ?? 0) * 10 : 0));
     tracer()
       .startSpan('x', { attributes: { [ATTR_RL_ACTION_KIND]: 'http' } })
@@ -54,7 +54,7 @@ describe('rewards', () => {
   });
 
   test('recordReward on the active action becomes its reward (several add up)', async () => {
-    const { sink } = setup();
+    const { sink } = setupTracing();
     await withEpisode('e', async () => {
       await withStep('review', async () => {
         const tool = tracer().startSpan('lint', { attributes: { [ATTR_RL_ACTION_KIND]: 'tool' } });
@@ -70,7 +70,7 @@ describe('rewards', () => {
   });
 
   test('recordReward after the action ended writes a linked rl.reward span and a reward line', () => {
-    const { sink, exporter } = setup();
+    const { sink, exporter } = setupTracing();
     const span = tracer().startSpan('POST', {
       attributes: { [ATTR_RL_ACTION_KIND]: 'http', 'rl.action.name': 'POST /answer' },
     });
@@ -90,7 +90,7 @@ describe('rewards', () => {
   });
 
   test('a reward that is not a finite number is refused with one warning', () => {
-    const { sink, warnings } = setup();
+    const { sink, warnings } = setupTracing();
     tracer().startActiveSpan('x', { attributes: { [ATTR_RL_ACTION_KIND]: 'http' } }, (span) => {
       assert.equal(recordReward(Number.NaN), false);
       assert.equal(recordReward(Number.POSITIVE_INFINITY), false);
@@ -102,7 +102,7 @@ describe('rewards', () => {
   });
 
   test('recordReward with no action warns and records nothing', () => {
-    const { sink, warnings } = setup();
+    const { sink, warnings } = setupTracing();
     assert.equal(recordReward(1), false);
     assert.equal(sink.triplets.length, 0);
     assert.match(warnings[0] ?? '', /no active action/);

@@ -9,10 +9,10 @@ import {
   withStep,
 } from '@rl-otel/core';
 import { ATTR_RL_EPISODE_TERMINAL_SPAN_ID } from '@rl-otel/semantic-conventions';
-import { setup } from './helpers.ts';
+import { setupTracing } from '@rl-otel/test-utils/tracing';
 
 test('an episode span names its terminal step, so one batch with two runs of an id marks each run’s own last step', async () => {
-  const { exporter, sink } = setup();
+  const { exporter, sink } = setupTracing();
   for (const reward of [-1, 2]) {
     await withEpisode({ id: 'reused' }, async () => {
       await withStep('ask', async () => {});
@@ -46,7 +46,7 @@ test('an episode span names its terminal step, so one batch with two runs of an 
 });
 
 test('an episode span without steps names none, and a step that ends after its episode is not terminal', async () => {
-  const { exporter, sink } = setup();
+  const { exporter, sink } = setupTracing();
   await withEpisode({ id: 'empty' }, async () => {});
   let late: Promise<void> | undefined;
   await withEpisode({ id: 'outlived' }, async () => {

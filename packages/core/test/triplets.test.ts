@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type SpanData, spansToTriplets, toSpanData, withEpisode, withStep } from '@rl-otel/core';
-import { setup } from './helpers.ts';
+import { setupTracing } from '@rl-otel/test-utils/tracing';
 
 test('spansToTriplets gives the same triplets from SDK spans and from plain span data', async () => {
-  const { exporter, sink } = setup();
+  const { exporter, sink } = setupTracing();
   await withEpisode({ id: 'pure' }, async (episode) => {
     await withStep('a', async () => {});
     await withStep('b', async () => {});

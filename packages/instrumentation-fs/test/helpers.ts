@@ -1,79 +1,42 @@
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { InMemoryTripletSink, RLSpanProcessor, resetWarnings, setWarningHandler } from '@rl-otel/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { FsInstrumentation, type FsInstrumentationConfig } from '@rl-otel/instrumentation-fs';
-import { ATTR_RL_ACTION_KIND, ATTR_RL_ACTION_NAME } from '@rl-otel/semantic-conventions';
+import { ATTR_RL_ACTION_KIND } from '@rl-otel/semantic-conventions';
+import { inAction as inActionOf, setupTracing, type TracingHarness } from '@rl-otel/test-utils/tracing';
 
-export interface Harness {
-  readonly exporter: InMemorySpanExporter;
-  readonly sink: InMemoryTripletSink;
-  readonly provider: TracerProvider;
+export interface Harness extends TracingHarness {
   readonly instrumentation: FsInstrumentation;
   /** Real temporary folder holding `artifacts/` (the root) and `outside/`. */
   readonly base: string;
   readonly root: string;
   readonly outside: string;
-  readonly warnings: string[];
 }
 
 let current: Harness | undefined;
 
-/** Once per test file: a provider with the RL processor, an in-memory exporter and sink, and the plugin on a fresh root. */
+/**
+ * The tracing harness (reset), and, on the first call of a test file, the
+ * plugin on a fresh root (with `config`); later calls keep its config.
+ */
 export function setup(config: FsInstrumentationConfig = {}): Harness {
-  if (current !== undefined) return reset();
+  const tracing = setupTracing();
+  if (current !== undefined) return current;
   const base = realpathSync(mkdtempSync(join(tmpdir(), 'rl-fs-')));
   const root = join(base, 'artifacts');
   const outside = join(base, 'outside');
   mkdirSync(root);
   mkdirSync(outside);
-  const exporter = new InMemorySpanExporter();
-  const sink = new InMemoryTripletSink();
-  const provider = new TracerProvider({
-    spanProcessors: [new RLSpanProcessor({ sink }), new SimpleSpanProcessor({ exporter })],
-  });
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const warnings: string[] = [];
-  setWarningHandler((message) => warnings.push(message));
   const instrumentation = new FsInstrumentation({ artifactDirs: [root], ...config });
-  instrumentation.setTracerProvider(provider);
-  current = { exporter, sink, provider, instrumentation, base, root, outside, warnings };
+  instrumentation.setTracerProvider(tracing.provider);
+  current = { ...tracing, instrumentation, base, root, outside };
   return current;
 }
 
-export function reset(): Harness {
-  const h = current as Harness;
-  h.exporter.reset();
-  h.sink.reset();
-  h.warnings.length = 0;
-  resetWarnings();
-  return h;
-}
-
 /** Runs `fn` inside an action (a parent span of kind `step`), ending it when `fn` settles. */
-export async function inAction<T>(fn: () => T | Promise<T>): Promise<T> {
-  return trace
-    .getTracer('test')
-    .startActiveSpan(
-      'step',
-      { attributes: { [ATTR_RL_ACTION_KIND]: 'step', [ATTR_RL_ACTION_NAME]: 'step' } },
-      async (span) => {
-        try {
-          return await fn();
-        } finally {
-          span.end();
-        }
-      },
-    );
+export function inAction<T>(fn: () => T | Promise<T>): Promise<T> {
+  return inActionOf('step', async () => fn(), 'step');
 }
 
 export function fileSpans(): ReadableSpan[] {

@@ -2,31 +2,13 @@ import assert from 'node:assert/strict';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  CompositePropagator,
-  getRPCMetadata,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
-} from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { InMemoryTripletSink, RLSpanProcessor, resetWarnings, setWarningHandler } from '@rl-otel/core';
+import { context, trace } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
 import { recordHandlerError } from '@rl-otel/core/instrumentation';
 import { HttpInstrumentation } from '@rl-otel/instrumentation-http';
+import { setupTracing } from '@rl-otel/test-utils/tracing';
 
-const exporter = new InMemorySpanExporter();
-const sink = new InMemoryTripletSink();
-const provider = new TracerProvider({
-  spanProcessors: [new RLSpanProcessor({ sink }), new SimpleSpanProcessor({ exporter })],
-});
-trace.setGlobalTracerProvider(provider);
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-propagation.setGlobalPropagator(
-  new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-);
-const warnings: string[] = [];
-setWarningHandler((m) => warnings.push(m));
+const { provider, exporter, sink, warnings, reset } = setupTracing();
 
 const throwing = () => {
   throw new Error('hook failed');
@@ -60,12 +42,7 @@ describe('HttpInstrumentation in a hand-built SDK', () => {
     port = (server.address() as AddressInfo).port;
   });
   after(() => server.close());
-  beforeEach(() => {
-    exporter.reset();
-    sink.reset();
-    warnings.length = 0;
-    resetWarnings();
-  });
+  beforeEach(() => reset());
 
   test('creates valid spans even if the configuration hooks fail', async () => {
     assert.equal(await request(port, '/ok'), 200);

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { InMemoryTripletSink, RLSpanProcessor, recordReward, setWarningHandler } from '@rl-otel/core';
+import { trace } from '@opentelemetry/api';
+import { recordReward } from '@rl-otel/core';
 import {
   AgentLightningSpanProcessor,
   OrchestratorInstrumentation,
@@ -11,20 +9,14 @@ import {
   runModelCall,
   runStep,
 } from '@rl-otel/instrumentation-orchestrator';
+import { setupTracing } from '@rl-otel/test-utils/tracing';
 
 test('AgentLightningSpanProcessor in a hand-built provider: a delayed reward becomes an annotation at once; GenAI names can be kept', async () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
+  const { provider, exporter, warnings } = setupTracing({
     spanProcessors: [
-      new RLSpanProcessor({ sink: new InMemoryTripletSink() }),
       new AgentLightningSpanProcessor({ rolloutId: 'r', attemptId: 'a', modelSpanName: false }),
-      new SimpleSpanProcessor({ exporter }),
     ],
   });
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const warnings: string[] = [];
-  setWarningHandler((m) => warnings.push(m));
   const instrumentation = new OrchestratorInstrumentation();
   instrumentation.setTracerProvider(provider);
 

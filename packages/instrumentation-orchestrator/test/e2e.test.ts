@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Triplet } from '@rl-otel/semantic-conventions';
-import { type OtlpReceiver, readJsonl, rlWarnings, runNode, startOtlpReceiver } from '@rl-otel/test-utils';
+import {
+  checkEpisodeSteps,
+  type OtlpReceiver,
+  readJsonl,
+  rlWarnings,
+  runNode,
+  startOtlpReceiver,
+} from '@rl-otel/test-utils';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), 'rl-orch-'));
@@ -177,14 +184,7 @@ describe('node --import @rl-otel/auto on orchestration loops', () => {
       ['task-parse', 'failure', -1],
     ] as const) {
       const steps = episode(id);
-      assert.deepEqual(
-        steps.map((l) => l.step),
-        steps.map((_, i) => i),
-      );
-      assert.deepEqual(
-        steps.map((l) => l.done),
-        steps.map((_, i) => i === steps.length - 1),
-      );
+      checkEpisodeSteps(steps, id);
       const last = steps.at(-1);
       assert.equal(last?.termination_reason, reason);
       assert.equal(last?.reward.components.episode, outcome);

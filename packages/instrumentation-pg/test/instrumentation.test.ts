@@ -1,41 +1,23 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { context, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { InMemoryTripletSink, RLSpanProcessor, resetWarnings, setWarningHandler } from '@rl-otel/core';
+import { SpanKind } from '@opentelemetry/api';
 import { PgInstrumentation, type PgInstrumentationConfig } from '@rl-otel/instrumentation-pg';
 import { type PostgresServer, startPostgres } from '@rl-otel/test-utils';
+import { inAction, setupTracing } from '@rl-otel/test-utils/tracing';
 
-const exporter = new InMemorySpanExporter();
-const sink = new InMemoryTripletSink();
-const provider = new TracerProvider({
-  spanProcessors: [new RLSpanProcessor({ sink }), new SimpleSpanProcessor({ exporter })],
-});
-trace.setGlobalTracerProvider(provider);
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const warnings: string[] = [];
-setWarningHandler((m) => warnings.push(m));
+const { provider, exporter, sink, warnings, reset } = setupTracing();
 // Enabled before pg loads, as --import does.
 const instrumentation = new PgInstrumentation();
 instrumentation.setTracerProvider(provider);
 const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
 
-const tracer = trace.getTracer('test');
-const inAction = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
-  tracer.startActiveSpan(name, { attributes: { 'rl.action.kind': 'http', 'rl.action.name': name } }, (span) =>
-    fn().finally(() => span.end()),
-  );
 const dbSpans = () =>
   exporter
     .getFinishedSpans()
     .filter((s) => s.attributes['db.system.name'] === 'postgresql' && s.kind === SpanKind.CLIENT);
 const configure = (config: PgInstrumentationConfig = {}) => {
-  exporter.reset();
-  sink.reset();
-  warnings.length = 0;
-  resetWarnings();
+  reset();
   instrumentation.setConfig(config);
 };
 

@@ -5,11 +5,8 @@
  * timestamps as strings. It takes protobuf (the default of our exporter) and
  * JSON bodies, gzip or not, like the Collector's OTLP receiver.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
-import { decodeTraceRequest, type OtlpSpan, type OtlpValue } from './protobuf.ts';
-import { decodeJsonRequest } from './receiver.ts';
+import type { OtlpSpan, OtlpValue } from './protobuf.ts';
+import { listenForTraces } from './receiver.ts';
 
 export interface CollectorReceiver {
   readonly url: string;
@@ -26,34 +23,13 @@ export async function startCollectorReceiver(): Promise<CollectorReceiver> {
   const lines: string[] = [];
   const contentTypes: string[] = [];
   let spans = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        let body: Buffer = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-        const contentType = String(req.headers['content-type'] ?? '');
-        const decoded = contentType.includes('json')
-          ? decodeJsonRequest(body.toString('utf8'))
-          : decodeTraceRequest(body);
-        contentTypes.push(contentType);
-        spans += decoded.length;
-        if (decoded.length > 0) lines.push(collectorJson(decoded));
-        res.writeHead(200, {
-          'content-type': contentType.includes('json') ? 'application/json' : 'application/x-protobuf',
-        });
-        res.end(contentType.includes('json') ? '{}' : undefined);
-      } catch (error) {
-        res.writeHead(400);
-        res.end(String(error));
-      }
-    });
+  const endpoint = await listenForTraces((request) => {
+    contentTypes.push(request.contentType);
+    spans += request.spans.length;
+    if (request.spans.length > 0) lines.push(collectorJson(request.spans));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: endpoint.url,
     lines,
     contentTypes,
     async waitForSpans(count, timeoutMs = 10_000) {
@@ -63,11 +39,7 @@ export async function startCollectorReceiver(): Promise<CollectorReceiver> {
         await new Promise((r) => setTimeout(r, 25));
       }
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: endpoint.close,
   };
 }
 

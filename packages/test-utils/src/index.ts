@@ -7,3 +7,4 @@ export * from './packages.ts';
 export * from './postgres.ts';
 export * from './protobuf.ts';
 export * from './receiver.ts';
+export * from './triplets.ts';

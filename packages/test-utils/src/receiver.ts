@@ -27,33 +27,11 @@ export interface OtlpReceiver {
 
 export async function startOtlpReceiver(options: { status?: number } = {}): Promise<OtlpReceiver> {
   const requests: ReceivedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let body: Buffer = Buffer.concat(chunks);
-      const contentEncoding = String(req.headers['content-encoding'] ?? '');
-      const contentType = String(req.headers['content-type'] ?? '');
-      try {
-        if (contentEncoding === 'gzip') body = gunzipSync(body);
-        const spans = contentType.includes('json')
-          ? decodeJsonRequest(body.toString('utf8'))
-          : decodeTraceRequest(body);
-        requests.push({ path: req.url ?? '', contentType, contentEncoding, headers: req.headers, spans });
-        res.writeHead(options.status ?? 200, { 'content-type': contentType || 'application/x-protobuf' });
-        res.end(contentType.includes('json') ? '{}' : undefined);
-      } catch (error) {
-        res.writeHead(400);
-        res.end(String(error));
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenForTraces((request) => requests.push(request), options.status);
   const all = () => requests.flatMap((r) => r.spans);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: endpoint.url,
+    port: endpoint.port,
     requests,
     spans: all,
     async waitForSpans(count, filter = () => true, timeoutMs = 10_000) {
@@ -66,6 +44,51 @@ export async function startOtlpReceiver(options: { status?: number } = {}): Prom
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    close: endpoint.close,
+  };
+}
+
+export interface TraceEndpoint {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An OTLP/HTTP trace endpoint on 127.0.0.1 (of the receiver above and the
+ * Collector-like one): each request's body, gzip or not, decoded as protobuf
+ * or JSON by its content type and handed to `received`, then answered with
+ * `status` in the same encoding; a body it cannot decode gets a 400.
+ */
+export async function listenForTraces(
+  received: (request: ReceivedRequest) => void,
+  status = 200,
+): Promise<TraceEndpoint> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: Buffer = Buffer.concat(chunks);
+      const contentEncoding = String(req.headers['content-encoding'] ?? '');
+      const contentType = String(req.headers['content-type'] ?? '');
+      const json = contentType.includes('json');
+      try {
+        if (contentEncoding === 'gzip') body = gunzipSync(body);
+        const spans = json ? decodeJsonRequest(body.toString('utf8')) : decodeTraceRequest(body);
+        received({ path: req.url ?? '', contentType, contentEncoding, headers: req.headers, spans });
+        res.writeHead(status, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+        res.end(json ? '{}' : undefined);
+      } catch (error) {
+        res.writeHead(400);
+        res.end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,10 +1,15 @@
 /**
- * `@rl-otel/test-utils/tracing`: in-process tracing for the plugins' unit
- * tests — a tracer provider with the RL processor, an in-memory span exporter
- * and triplet sink, registered globally, and rl-otel's warnings collected.
- * A subpath of its own, so that the e2e helpers load no SDK.
+ * `@rl-otel/test-utils/tracing`: in-process tracing for the unit tests of core
+ * and the plugins — a tracer provider with the RL processor, an in-memory span
+ * exporter and triplet sink, registered globally with a context manager and
+ * the W3C trace-context and baggage propagators, and rl-otel's warnings
+ * collected. A subpath of its own, so that the e2e helpers load no SDK.
+ *
+ * Core's tests use it too, without listing this package (it depends on core:
+ * a cycle turbo refuses); it resolves through the workspace's node_modules.
  */
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, type Span, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -12,9 +17,26 @@ import {
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
+  type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { InMemoryTripletSink, RLSpanProcessor, resetWarnings, setWarningHandler } from '@rl-otel/core';
+import {
+  InMemoryTripletSink,
+  RLSpanProcessor,
+  resetWarnings,
+  setRewardFunction,
+  setRewardWeights,
+  setWarningHandler,
+} from '@rl-otel/core';
+import { ATTR_RL_ACTION_KIND, ATTR_RL_ACTION_NAME } from '@rl-otel/semantic-conventions';
+
+export interface TracingOptions {
+  /**
+   * Span processors of the test's own (e.g. a plugin's), run after the RL
+   * processor and before the exporter. Taken by the first call in a process.
+   */
+  readonly spanProcessors?: readonly SpanProcessor[];
+}
 
 export interface TracingHarness {
   readonly provider: TracerProvider;
@@ -22,7 +44,10 @@ export interface TracingHarness {
   readonly sink: InMemoryTripletSink;
   /** rl-otel's warnings since the last `reset()`. */
   readonly warnings: string[];
-  /** Forgets spans, triplets and warnings (warnings may be given again). */
+  /**
+   * Forgets spans, triplets and warnings (warnings may be given again) and
+   * restores the default reward (weights and no reward function).
+   */
   reset(): void;
   /**
    * The finished server spans, once there are `count` of them: a server span
@@ -51,11 +76,48 @@ export function throwingRouteHook(span: Span, info: { readonly route: string }):
   throw new Error('a broken hook');
 }
 
+/** The tracer of the tests' own spans (from the global provider the harness registers). */
+export const tracer = () => trace.getTracer('test');
+
+/**
+ * Runs `fn` inside an active action span (`rl.action.kind` = `kind`, named
+ * `name`), ending it when `fn` returns, or settles if it returns a promise.
+ */
+export function inAction<T>(name: string, fn: () => T, kind = 'http'): T {
+  const attributes = { [ATTR_RL_ACTION_KIND]: kind, [ATTR_RL_ACTION_NAME]: name };
+  return tracer().startActiveSpan(name, { attributes }, (span) => {
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      span.end();
+      throw error;
+    }
+    if (typeof (result as { then?: unknown } | undefined)?.then === 'function')
+      return Promise.resolve(result).finally(() => span.end()) as T;
+    span.end();
+    return result;
+  });
+}
+
+/** Waits until `check()` is true (work that ends a moment after what the test awaited); fails after 5 s. */
+export async function waitFor(check: () => boolean, what: string | (() => string)): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (check()) return;
+    await sleep(10);
+  }
+  assert.fail(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+}
+
 let current: TracingHarness | undefined;
 
-/** Sets up the harness once per process; later calls reset it and hand it out again. */
-export function setupTracing(): TracingHarness {
+/**
+ * Sets up the harness once per process (with `options`); later calls reset it
+ * and hand it out again.
+ */
+export function setupTracing(options: TracingOptions = {}): TracingHarness {
   if (current !== undefined) {
+    assert.equal(options.spanProcessors, undefined, 'span processors are taken by the first call only');
     current.reset();
     return current;
   }
@@ -66,7 +128,11 @@ export function setupTracing(): TracingHarness {
   const exporter = new InMemorySpanExporter();
   const sink = new InMemoryTripletSink();
   const provider = new TracerProvider({
-    spanProcessors: [new RLSpanProcessor({ sink }), new SimpleSpanProcessor({ exporter })],
+    spanProcessors: [
+      new RLSpanProcessor({ sink }),
+      ...(options.spanProcessors ?? []),
+      new SimpleSpanProcessor({ exporter }),
+    ],
   });
   trace.setGlobalTracerProvider(provider);
   const warnings: string[] = [];
@@ -82,14 +148,15 @@ export function setupTracing(): TracingHarness {
       sink.reset();
       warnings.length = 0;
       resetWarnings();
+      setRewardWeights({});
+      setRewardFunction(undefined);
     },
     async serverSpans(count) {
-      for (let i = 0; i < 400; i++) {
-        const spans = finishedServerSpans();
-        if (spans.length >= count) return spans;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      assert.fail(`expected ${count} server spans, got ${finishedServerSpans().length}`);
+      await waitFor(
+        () => finishedServerSpans().length >= count,
+        () => `${count} server spans (got ${finishedServerSpans().length})`,
+      );
+      return finishedServerSpans();
     },
     async action(url) {
       const path = new URL(url).pathname;
@@ -97,10 +164,9 @@ export function setupTracing(): TracingHarness {
       const before = ofPath().length;
       const res = await fetch(url);
       await res.text();
-      for (let i = 0; i < 400 && ofPath().length <= before; i++) await new Promise((r) => setTimeout(r, 5));
-      const span = ofPath()[before];
-      assert.ok(span, `a server span for ${path}`);
-      return { status: res.status, action: span.attributes['rl.action.name'] };
+      await waitFor(() => ofPath().length > before, `a server span for ${path}`);
+      const span = ofPath()[before] as ReadableSpan;
+      return { status: res.status, action: span.attributes[ATTR_RL_ACTION_NAME] };
     },
     async brokenHook(hookName, action, request) {
       harness.reset();
