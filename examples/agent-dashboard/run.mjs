@@ -105,9 +105,7 @@ for (const { run, feedback } of session.runs) {
 }
 
 const theirs = triplets.filter((t) => t.episode_id === visitor.episode).sort((a, b) => a.step - b.step);
-console.log(
-  `\nepisode ${visitor.episode} (a second user): ${theirs.length} steps, return ${r(sum(theirs))}`,
-);
+console.log(`\nepisode ${visitor.episode} (a second user): ${theirs.length} steps, return ${r(sum(theirs))}`);
 for (const t of theirs)
   console.log(
     `  ${String(t.step).padStart(2)} ${t.action.name.padEnd(30)} reward ${r(t.reward.value)}  status ${t.action.attributes['http.response.status_code']}`,

@@ -32,13 +32,23 @@ async function handle(request: Request): Promise<Response> {
 }
 
 const drive = Deno.args.includes('--drive');
-const server = Deno.serve({ hostname: '127.0.0.1', port: drive ? 0 : 8000, onListen: ({ port }) => console.log(`LISTENING ${port}`) }, handle);
+const server = Deno.serve(
+  { hostname: '127.0.0.1', port: drive ? 0 : 8000, onListen: ({ port }) => console.log(`LISTENING ${port}`) },
+  handle,
+);
 
 if (drive) {
   const base = `http://127.0.0.1:${server.addr.port}`;
   const sessions: Record<string, Array<[string, string, unknown?]>> = {
-    alice: [['GET', '/api/tasks/1'], ['POST', '/api/tasks', { title: 'ship it' }], ['GET', '/api/tasks/3']],
-    bob: [['GET', '/api/tasks/9'], ['GET', '/api/boom']],
+    alice: [
+      ['GET', '/api/tasks/1'],
+      ['POST', '/api/tasks', { title: 'ship it' }],
+      ['GET', '/api/tasks/3'],
+    ],
+    bob: [
+      ['GET', '/api/tasks/9'],
+      ['GET', '/api/boom'],
+    ],
   };
   for (const [user, steps] of Object.entries(sessions)) {
     for (const [method, path, body] of steps) {
