@@ -102,6 +102,7 @@ function section(result) {
 function verdict(c) {
   if (c.valid === false) return 'INVALID (nothing exported)';
   if (!c.target) return '';
+  if (c.target.inconclusive) return `within noise (bare runs differ by ${c.target.noiseUs} µs)`;
   return c.target.met ? 'met' : 'NOT met';
 }
 
