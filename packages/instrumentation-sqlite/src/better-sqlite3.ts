@@ -7,10 +7,11 @@
  * like any other.
  */
 import {
+  execWrapper,
   type Fn,
-  failedBeforeRun,
   type Method,
   namespaceOf,
+  prepareWrapper,
   type QueryTracing,
   type StatementRecord,
   statementRecord,
@@ -86,38 +87,16 @@ export function betterSqlite3Hooks(tracing: QueryTracing, shim: Shim, enabled: (
       ) as { prototype?: Record<string, unknown> } | undefined;
       const proto = Database?.prototype;
       if (proto === undefined || typeof proto.prepare !== 'function') return moduleExports;
+      const namespace = (db: unknown) => namespaceOf((db as Database).name);
       shim.wrap(
         proto,
         'prepare',
-        (original: Fn) =>
-          function (this: Database, sql: unknown) {
-            let statement: Statement;
-            try {
-              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
-              statement = original.apply(this, arguments as never) as Statement;
-            } catch (error) {
-              if (typeof sql === 'string' && tracing.shouldTrace())
-                failedBeforeRun(tracing, statementRecord(sql, namespaceOf(this.name)), error);
-              throw error;
-            }
-            const prototype = Object.getPrototypeOf(statement) as object | null;
-            if (prototype !== lastPrototype && prototype !== null) patchStatements(prototype);
-            return statement;
-          },
+        prepareWrapper(tracing, namespace, (_db, statement) => {
+          const prototype = Object.getPrototypeOf(statement) as object | null;
+          if (prototype !== lastPrototype && prototype !== null) patchStatements(prototype);
+        }),
       );
-      shim.wrap(
-        proto,
-        'exec',
-        (original: Fn) =>
-          function (this: Database, sql: unknown) {
-            if (typeof sql !== 'string' || !tracing.shouldTrace())
-              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
-              return original.apply(this, arguments as never);
-            const record = statementRecord(sql, namespaceOf(this.name));
-            // biome-ignore lint/complexity/noArguments: as above
-            return traced(tracing, record, 'exec', this, original, arguments);
-          },
-      );
+      shim.wrap(proto, 'exec', execWrapper(tracing, namespace));
       for (const name of ['pragma', 'transaction']) {
         if (typeof proto[name] !== 'function') continue;
         shim.wrap(

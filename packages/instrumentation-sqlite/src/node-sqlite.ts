@@ -5,10 +5,11 @@
  */
 import type { ModuleHooks } from './better-sqlite3.ts';
 import {
+  execWrapper,
   type Fn,
-  failedBeforeRun,
   type Method,
   namespaceOf,
+  prepareWrapper,
   type QueryTracing,
   type StatementRecord,
   statementRecord,
@@ -73,37 +74,13 @@ export function nodeSqliteHooks(tracing: QueryTracing, shim: Shim, enabled: () =
         );
       }
       const dbProto = DatabaseSync.prototype;
+      const namespace = (db: unknown) => namespaceOfDatabase(db as DatabaseSync);
       shim.wrap(
         dbProto,
         'prepare',
-        (original: Fn) =>
-          function (this: DatabaseSync, sql: unknown) {
-            let statement: object;
-            try {
-              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
-              statement = original.apply(this, arguments as never) as object;
-            } catch (error) {
-              if (typeof sql === 'string' && tracing.shouldTrace())
-                failedBeforeRun(tracing, statementRecord(sql, namespaceOfDatabase(this)), error);
-              throw error;
-            }
-            owners.set(statement, this);
-            return statement;
-          },
+        prepareWrapper(tracing, namespace, (db, statement) => owners.set(statement, db as DatabaseSync)),
       );
-      shim.wrap(
-        dbProto,
-        'exec',
-        (original: Fn) =>
-          function (this: DatabaseSync, sql: unknown) {
-            if (typeof sql !== 'string' || !tracing.shouldTrace())
-              // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
-              return original.apply(this, arguments as never);
-            const record = statementRecord(sql, namespaceOfDatabase(this));
-            // biome-ignore lint/complexity/noArguments: as above
-            return traced(tracing, record, 'exec', this, original, arguments);
-          },
-      );
+      shim.wrap(dbProto, 'exec', execWrapper(tracing, namespace));
       return moduleExports;
     },
     unpatch(moduleExports) {

@@ -115,6 +115,46 @@ export function traced(
   return result;
 }
 
+/**
+ * The wrappers both libraries share. `prepare(sql)` is not traced itself (the
+ * statement's runs are), except when it fails: bad SQL is a failed query.
+ * `exec(sql)` runs a script: one span, named after its statements.
+ */
+export function prepareWrapper(
+  tracing: QueryTracing,
+  namespace: (db: unknown) => string | undefined,
+  prepared: (db: unknown, statement: object) => void,
+): (original: Fn) => Fn {
+  return (original) =>
+    function (this: unknown, sql: unknown) {
+      let statement: object;
+      try {
+        // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
+        statement = original.apply(this, arguments as never) as object;
+      } catch (error) {
+        if (typeof sql === 'string' && tracing.shouldTrace())
+          failedBeforeRun(tracing, statementRecord(sql, namespace(this)), error);
+        throw error;
+      }
+      prepared(this, statement);
+      return statement;
+    };
+}
+
+export function execWrapper(
+  tracing: QueryTracing,
+  namespace: (db: unknown) => string | undefined,
+): (original: Fn) => Fn {
+  return (original) =>
+    function (this: unknown, sql: unknown) {
+      if (typeof sql !== 'string' || !tracing.shouldTrace())
+        // biome-ignore lint/complexity/noArguments: passes every argument through unchanged
+        return original.apply(this, arguments as never);
+      // biome-ignore lint/complexity/noArguments: as above
+      return traced(tracing, statementRecord(sql, namespace(this)), 'exec', this, original, arguments);
+    };
+}
+
 /** A span for a call that failed before any statement ran (`prepare` of bad SQL). */
 export function failedBeforeRun(tracing: QueryTracing, record: StatementRecord, error: unknown): void {
   const span = tracing.tracer().startSpan(record.name, record.options);
