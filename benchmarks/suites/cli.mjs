@@ -28,8 +28,8 @@ function exec(command, args, wrapper = []) {
 }
 
 export async function run({ mode, work, progress, cores }) {
-  const size = mode === 'full' ? '1GiB' : '200MiB';
-  const rounds = mode === 'full' ? 3 : 2;
+  const size = mode === 'full' ? '1GiB' : '50MiB';
+  const rounds = mode === 'full' ? 2 : 1;
   const cliDir = dirname(require.resolve('@rl-otel/cli/package.json'));
   const input = join(work, 'collector', 'traces.json');
   rmSync(join(work, 'collector'), { recursive: true, force: true });

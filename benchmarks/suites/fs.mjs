@@ -19,8 +19,8 @@ const OPS = [
 ];
 
 export async function run({ mode, dir, work, sink, progress, cores }) {
-  const rounds = mode === 'full' ? 7 : 3;
-  const n = mode === 'full' ? 100_000 : 30_000;
+  const rounds = mode === 'full' ? 5 : 2;
+  const n = mode === 'full' ? 50_000 : 5_000;
   const base = mkdtempSync(join(tmpdir(), 'rl-fs-bench-'));
   const artifacts = join(base, 'artifacts');
   const outside = join(base, 'outside');
@@ -37,9 +37,9 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
       for (const variant of order) {
         progress(`fs · ${op} · ${variant} · round ${r + 1}/${rounds}`);
         sink.reset();
-        const result = await runNode('apps/fs-bench.mjs', {
+        const result = await runNode('apps/fs-bench.cjs', {
           cwd: dir,
-          nodeArgs: nodeArgs(variant, { esm: true }),
+          nodeArgs: nodeArgs(variant, { esm: false }),
           args: [op, String(n)],
           env: {
             ...variantEnv(variant, { sinkUrl: sink.url, tripletsFile: join(work, 'fs-triplets.jsonl') }),

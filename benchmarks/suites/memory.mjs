@@ -20,7 +20,7 @@ async function closedPort() {
 }
 
 export async function run({ mode, dir, work, sink, progress, cores }) {
-  const amount = mode === 'full' ? 100_000 : 20_000;
+  const amount = mode === 'full' ? 100_000 : 3_000;
   const deadUrl = `http://127.0.0.1:${await closedPort()}`;
   const cases = [];
   for (const endpoint of ['up', 'down']) {

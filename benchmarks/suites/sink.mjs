@@ -12,8 +12,8 @@ export const name = 'sink';
 export const title = 'Triplet sink throughput (actions per second, none lost)';
 
 export async function run({ mode, work, progress }) {
-  const actions = mode === 'full' ? 500_000 : 100_000;
-  const rounds = mode === 'full' ? 5 : 3;
+  const actions = mode === 'full' ? 500_000 : 50_000;
+  const rounds = mode === 'full' ? 5 : 2;
   const rates = [];
   const lost = [];
   for (let r = 0; r < rounds; r++) {

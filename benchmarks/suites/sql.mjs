@@ -16,12 +16,12 @@ const DRIVERS = [
 ];
 
 export async function run({ mode, dir, work, sink, progress, cores }) {
-  const rounds = mode === 'full' ? 7 : 3;
+  const rounds = mode === 'full' ? 5 : 2;
   const pg = await startPostgres();
   const cases = [];
   try {
     for (const d of DRIVERS) {
-      const n = d.driver === 'pg' ? (mode === 'full' ? 20_000 : 5_000) : mode === 'full' ? 500_000 : 200_000;
+      const n = d.driver === 'pg' ? (mode === 'full' ? 10_000 : 2_000) : mode === 'full' ? 300_000 : 50_000;
       const variants = [
         ['bare', 'bare', 'traced'],
         ['rl-otel untraced', 'rl-otel', 'untraced'],
@@ -36,9 +36,9 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
         for (const [label, variant, queryMode] of order) {
           progress(`sql · ${d.driver} · ${label} · round ${r + 1}/${rounds}`);
           sink.reset();
-          const result = await runNode('apps/query-bench.mjs', {
+          const result = await runNode('apps/query-bench.cjs', {
             cwd: dir,
-            nodeArgs: nodeArgs(variant, { esm: true }),
+            nodeArgs: nodeArgs(variant, { esm: false }),
             args: [d.driver, queryMode, String(n)],
             env: {
               ...variantEnv(variant, { sinkUrl: sink.url, tripletsFile: join(work, 'sql-triplets.jsonl') }),

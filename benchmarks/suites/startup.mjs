@@ -9,7 +9,7 @@ export const name = 'startup';
 export const title = 'Start-up and memory of --import';
 
 export async function run({ mode, dir, work, sink, progress }) {
-  const runs = mode === 'full' ? 20 : 6;
+  const runs = mode === 'full' ? 10 : 2;
   const cases = [
     { name: 'empty ESM script', script: 'apps/empty.mjs', esm: true },
     { name: 'empty CJS script', script: 'apps/empty.cjs', esm: false },

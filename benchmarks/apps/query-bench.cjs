@@ -1,0 +1,74 @@
+// Per-query cost: runs N primary-key reads with one driver and prints the median and
+// p99 of their individual times (ns). `traced` runs them inside action spans (a new one
+// every 100 queries, as requests would); `untraced` runs them outside any span.
+//   node [--import …] query-bench.cjs <better-sqlite3|node:sqlite|pg> <traced|untraced> <n>
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { context, trace } = require('@opentelemetry/api');
+
+(async () => {
+  const [driver, mode, nText] = process.argv.slice(2);
+  const n = Number(nText);
+  const tracer = trace.getTracer('query-bench');
+  const ACTION = { attributes: { 'rl.action.kind': 'http', 'rl.action.name': 'GET /tasks/:id' } };
+  const SQL = 'SELECT id, title, done FROM tasks WHERE id = ?';
+
+  async function open() {
+    if (driver === 'pg') {
+      const { Client } = require('pg');
+      const client = new Client({ connectionString: process.env.BENCH_PG_URL });
+      await client.connect();
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS tasks (id INTEGER PRIMARY KEY, title TEXT, done BOOLEAN)',
+      );
+      await client.query(
+        "INSERT INTO tasks SELECT g, 'task ' || g, g % 2 = 0 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING",
+      );
+      const text = SQL.replace('?', '$1');
+      return { get: (id) => client.query(text, [id]), close: () => client.end(), async: true };
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'rl-qbench-')), 'tasks.db');
+    const db =
+      driver === 'node:sqlite'
+        ? new (require('node:sqlite').DatabaseSync)(file)
+        : new (require('better-sqlite3'))(file);
+    db.exec('CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT, done INTEGER)');
+    const insert = db.prepare('INSERT INTO tasks (id, title, done) VALUES (?, ?, ?)');
+    for (let i = 1; i <= 1000; i++) insert.run(i, `task ${i}`, i % 2);
+    const stmt = db.prepare(SQL);
+    return { get: (id) => stmt.get(id), close: () => db.close(), async: false };
+  }
+
+  const db = await open();
+  const samples = new Float64Array(n);
+  const warmup = Math.min(2000, n);
+  async function run(count, record) {
+    let i = 0;
+    while (i < count) {
+      const batch = Math.min(100, count - i);
+      const body = async () => {
+        for (let k = 0; k < batch; k++, i++) {
+          const id = (i % 1000) + 1;
+          const t0 = process.hrtime.bigint();
+          if (db.async) await db.get(id);
+          else db.get(id);
+          const dt = Number(process.hrtime.bigint() - t0);
+          if (record) samples[i] = dt;
+        }
+      };
+      if (mode === 'traced') {
+        const span = tracer.startSpan('GET', ACTION);
+        await context.with(trace.setSpan(context.active(), span), body);
+        span.end();
+      } else await body();
+    }
+  }
+  await run(warmup, false);
+  await run(n, true);
+  await db.close();
+  const sorted = Array.from(samples).sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const api = globalThis[Symbol.for('opentelemetry.js.api.1')];
+  console.log(JSON.stringify({ medianNs: at(0.5), p99Ns: at(0.99), n, instrumented: Boolean(api?.trace) }));
+})();
