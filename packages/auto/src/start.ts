@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { context, DiagConsoleLogger, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import {
@@ -26,6 +26,7 @@ import {
   warnOnce,
 } from '@rl-otel/core';
 import { type AutoConfig, type LogLevel, readConfig } from './config.ts';
+import { denoExportsItself, finishOnDeno } from './deno.ts';
 import { createExportProcessors } from './exporters.ts';
 import { isDeno, modulesLoadedTooEarly, registerEsmHooks } from './hooks.ts';
 import { choosePlugins, type PluginChoice } from './plugins.ts';
@@ -94,7 +95,7 @@ function start(): AutoHandle | undefined {
   };
   // With Deno's own OpenTelemetry on, Deno exports its server and client spans itself; exporting
   // ours too would duplicate them, so rl-otel's spans then feed the triplets only.
-  const denoExports = isDeno && env.OTEL_DENO?.trim().toLowerCase() === 'true';
+  const denoExports = denoExportsItself(env);
   if (denoExports && config.exporters.length > 0 && env.OTEL_TRACES_EXPORTER !== undefined) {
     warnOnce(
       'deno-otel',
@@ -156,16 +157,7 @@ function start(): AutoHandle | undefined {
     }
   }
   if (hooks.mode === 'async') ready = withTimeout(hooks.waitForAcknowledgements(), 2000);
-  if (isDeno) {
-    patchBuiltinsOnDeno(instrumentations);
-    const unhooked = chosen.flatMap((c) => (c.plugin.esmOnDeno ?? []).filter((m) => c.modules.includes(m)));
-    if (unhooked.length > 0) {
-      warnOnce(
-        'deno-esm',
-        `on Deno, ${unhooked.join(', ')} ${unhooked.length === 1 ? 'is' : 'are'} loaded as ES modules, which rl-otel cannot hook there (Deno's module hooks break npm packages): ${unhooked.length === 1 ? 'it is' : 'they are'} not instrumented; the rest is`,
-      );
-    }
-  }
+  if (isDeno) finishOnDeno(instrumentations, chosen);
 
   installShutdown(
     {
@@ -196,34 +188,6 @@ function pluginProcessors(chosen: readonly PluginChoice[], env: NodeJS.ProcessEn
     }
   }
   return out;
-}
-
-/**
- * On Deno the ES module hooks are off and its `require` of a built-in module
- * does not reach the require hook, so the module definitions of built-ins
- * (`node:sqlite`) are applied here directly to the module: an app's `import`
- * of it then gets the patched classes.
- */
-function patchBuiltinsOnDeno(instrumentations: readonly Instrumentation[]): void {
-  for (const instrumentation of instrumentations) {
-    const definitions =
-      (
-        instrumentation as { getModuleDefinitions?(): InstrumentationModuleDefinition[] }
-      ).getModuleDefinitions?.() ?? [];
-    for (const definition of definitions) {
-      if (!definition.name.startsWith('node:') || typeof definition.patch !== 'function') continue;
-      try {
-        const exports = process.getBuiltinModule(definition.name);
-        if (exports === undefined) continue;
-        definition.moduleExports = definition.patch(exports) ?? exports;
-      } catch (error) {
-        warnOnce(
-          `deno-builtin:${definition.name}`,
-          `${definition.name} could not be instrumented on Deno: ${describeError(error)}`,
-        );
-      }
-    }
-  }
 }
 
 /** Folders the app's packages are installed from: the entry script's folder and the working directory. */
