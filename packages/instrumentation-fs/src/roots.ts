@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArtifactRoot, Target } from './internal-types.ts';
 
 const SEP = sep.charCodeAt(0);
+const SLASH = 47;
 /**
  * How long a folder's real path is trusted. A folder replaced by a link to
  * somewhere else is noticed within this time (at once when this process
@@ -43,6 +44,19 @@ export class ArtifactRoots {
     this.lstat = unwrapped(fs.lstatSync);
     const native = unwrapped(fs.realpathSync).native ?? unwrapped(fs.realpathSync);
     this.realpath = (path) => native(path) as string;
+  }
+
+  /**
+   * The hot path of every patched call: whether an absolute path is spelled
+   * under no root, by a prefix test alone. An absolute path that climbs into
+   * a root from outside (`/srv/x/../artifacts/a.md`) is therefore not
+   * recorded; one spelled inside a root always gets the full test.
+   */
+  outside(path: string): boolean {
+    if (path.charCodeAt(0) !== SLASH || sep !== '/') return false;
+    const roots = this.roots;
+    for (let i = 0; i < roots.length; i++) if (path.startsWith(roots[i]!.dir)) return false;
+    return true;
   }
 
   /** The artifact a path names, by its spelling only; undefined (cheaply) for anything outside. */

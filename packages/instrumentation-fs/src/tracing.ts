@@ -63,6 +63,10 @@ export class FileTracing implements FsTracing {
     return this.roots.locate(path);
   }
 
+  outside(path: string): boolean {
+    return this.roots.outside(path);
+  }
+
   fdTarget(fd: number): Target | undefined {
     return this.fds.size === 0 ? undefined : this.fds.get(fd);
   }

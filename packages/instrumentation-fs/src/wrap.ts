@@ -16,15 +16,15 @@ export type TargetOf = (tracing: FsTracing, self: unknown, args: unknown[]) => T
 /** A path or a descriptor as the first argument; for copy and rename the destination wins when inside. */
 export function pathTarget(spec: OperationSpec): TargetOf {
   if (spec.twoPaths) return (t, _self, args) => t.locate(args[1]) ?? t.locate(args[0]);
-  return (t, _self, args) => {
-    const first = args[0];
-    if (typeof first === 'number') return t.fdTarget(first);
-    // fs/promises functions also take a FileHandle where a path goes.
-    return (
-      t.locate(first) ?? (typeof first === 'object' && first !== null ? t.handleTarget(first) : undefined)
-    );
-  };
+  return singlePath;
 }
+
+const singlePath: TargetOf = (t, _self, args) => {
+  const first = args[0];
+  if (typeof first === 'number') return t.fdTarget(first);
+  // fs/promises functions also take a FileHandle where a path goes.
+  return t.locate(first) ?? (typeof first === 'object' && first !== null ? t.handleTarget(first) : undefined);
+};
 
 export const fdTarget: TargetOf = (t, _self, args) =>
   typeof args[0] === 'number' ? t.fdTarget(args[0]) : undefined;
@@ -48,6 +48,32 @@ export function sameShape<F extends AnyFunction>(wrapper: F, original: AnyFuncti
   return wrapper;
 }
 
+/**
+ * What every fs call of the process goes through first: a call whose path is
+ * spelled outside every root (module loading, logs, config) reaches the
+ * original after a type check and a prefix test, with no argument copied.
+ * Only calls that name a single path have it; the rest go to `slow`.
+ */
+function fastOutside(
+  slow: AnyFunction,
+  original: AnyFunction,
+  spec: OperationSpec,
+  targetOf: TargetOf,
+  t: FsTracing,
+): AnyFunction {
+  if (targetOf !== singlePath) return slow;
+  const opens = spec.opens === true;
+  return sameShape(function (this: unknown, first: unknown) {
+    // `open` must see the descriptor it returns while any is remembered (numbers are reused).
+    if (typeof first === 'string' && !(opens && t.hasFds()) && t.outside(first)) {
+      // biome-ignore lint/complexity/noArguments: copying no arguments is the point of this path
+      return arguments.length === 1 ? original.call(this, first) : Reflect.apply(original, this, arguments);
+    }
+    // biome-ignore lint/complexity/noArguments: as above
+    return Reflect.apply(slow, this, arguments);
+  }, original);
+}
+
 /** `fs.readFileSync` and the other `…Sync` functions. */
 export function wrapSync(
   original: AnyFunction,
@@ -56,7 +82,7 @@ export function wrapSync(
   targetOf: TargetOf,
   t: FsTracing,
 ): AnyFunction {
-  return sameShape(function (this: unknown, ...args: unknown[]) {
+  const slow = sameShape(function (this: unknown, ...args: unknown[]) {
     const target = targetOf(t, this, args);
     if (target === undefined) {
       if (spec.opens && t.hasFds()) {
@@ -78,6 +104,7 @@ export function wrapSync(
     t.end(access, args, undefined, result);
     return result;
   }, original);
+  return fastOutside(slow, original, spec, targetOf, t);
 }
 
 /** `fs.readFile(path, cb)` and the other callback functions: the callback is the last argument. */
@@ -88,7 +115,7 @@ export function wrapCallback(
   targetOf: TargetOf,
   t: FsTracing,
 ): AnyFunction {
-  return sameShape(function (this: unknown, ...args: unknown[]) {
+  const slow = sameShape(function (this: unknown, ...args: unknown[]) {
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback !== 'function') return original.apply(this, args);
@@ -115,6 +142,7 @@ export function wrapCallback(
       throw error;
     }
   }, original);
+  return fastOutside(slow, original, spec, targetOf, t);
 }
 
 /** `fs.promises.readFile` and the other promise functions, and FileHandle methods. */
@@ -125,7 +153,7 @@ export function wrapPromise(
   targetOf: TargetOf,
   t: FsTracing,
 ): AnyFunction {
-  return sameShape(function (this: unknown, ...args: unknown[]) {
+  const slow = sameShape(function (this: unknown, ...args: unknown[]) {
     const target = targetOf(t, this, args);
     if (target === undefined) return original.apply(this, args);
     const access = t.begin(spec, name, args, target);
@@ -149,4 +177,5 @@ export function wrapPromise(
       },
     );
   }, original);
+  return fastOutside(slow, original, spec, targetOf, t);
 }

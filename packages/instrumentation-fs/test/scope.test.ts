@@ -48,7 +48,7 @@ describe('what is an artifact', () => {
     assertNoMention(h.outside, sibling, 'node_modules');
   });
 
-  test('paths inside, however they are spelled: relative, file URL, Buffer, dot segments', async () => {
+  test('paths spelled inside a root, however: relative, file URL, Buffer, dot segments', async () => {
     fs.mkdirSync(join(h.root, 'reports'), { recursive: true });
     const file = join(h.root, 'reports', 'q.md');
     fs.writeFileSync(file, 'x');
@@ -57,14 +57,23 @@ describe('what is an artifact', () => {
       fs.readFileSync(pathToFileURL(file));
       fs.readFileSync(Buffer.from(file));
       fs.readFileSync(`${h.root}/./reports/../reports/q.md`);
-      fs.readFileSync(`${h.outside}/../artifacts/reports/q.md`);
       fs.readdirSync(`${h.root}/`);
     });
     assert.deepEqual(summary(), [
-      ...Array.from({ length: 5 }, () => ['fs.readFileSync', 'read', 'reports/q.md']),
+      ...Array.from({ length: 4 }, () => ['fs.readFileSync', 'read', 'reports/q.md']),
       ['fs.readdirSync', 'readdir', '.'],
     ]);
     assertNoMention(h.base);
+  });
+
+  test('an absolute path that climbs into a root from outside is judged by its prefix: not recorded', async () => {
+    fs.mkdirSync(join(h.root, 'reports'), { recursive: true });
+    fs.writeFileSync(join(h.root, 'reports', 'q.md'), 'x');
+    await inAction(() => {
+      assert.equal(fs.readFileSync(`${h.outside}/../artifacts/reports/q.md`, 'utf8'), 'x');
+      fs.statSync(`${h.outside}//../artifacts/reports/q.md`);
+    });
+    assert.deepEqual(summary(), []);
   });
 
   test('symbolic links that lead out of a root are not followed out', async () => {
