@@ -5,6 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type * as OtlpExporterBase from '@opentelemetry/otlp-exporter-base';
+import type * as OtlpExporterBaseNodeHttp from '@opentelemetry/otlp-exporter-base/node-http';
+import type * as OtlpTransformer from '@opentelemetry/otlp-transformer';
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
@@ -15,6 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { describeError, warnOnce } from '@rl-otel/core';
 import type { AutoConfig, ExporterName } from './config.ts';
+import { OtlpTraceProtobufSerializer } from './otlp-protobuf.ts';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -88,6 +92,35 @@ export function otlpTracesUrl(env: Record<string, string | undefined>): string {
   return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
+/**
+ * The OTLP http/protobuf span exporter: built as upstream's
+ * `@opentelemetry/exporter-trace-otlp-proto` builds its `OTLPTraceExporter`
+ * (the same HTTP transport, OTEL_EXPORTER_OTLP_* configuration, headers,
+ * compression, timeout and retries), with rl-otel's faster serializer. Only
+ * called on the first export, so none of these modules load before.
+ */
+function createOtlpProtobufTraceExporter(): SpanExporter {
+  const { OTLPExporterBase } = requireHere('@opentelemetry/otlp-exporter-base') as typeof OtlpExporterBase;
+  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = requireHere(
+    '@opentelemetry/otlp-exporter-base/node-http',
+  ) as typeof OtlpExporterBaseNodeHttp;
+  const { TraceExporterMetricsHelper } = requireHere(
+    '@opentelemetry/otlp-transformer',
+  ) as typeof OtlpTransformer;
+  const options = convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', {
+    'Content-Type': 'application/x-protobuf',
+  });
+  const delegate = createOtlpHttpExportDelegate(
+    options,
+    new OtlpTraceProtobufSerializer(),
+    // upstream's otel.component.type for this exporter (its self-observability metrics)
+    'otlp_http_span_exporter',
+    TraceExporterMetricsHelper,
+    undefined,
+  );
+  return new OTLPExporterBase<ReadableSpan[]>(delegate);
+}
+
 function createExporter(
   name: ExporterName,
   config: AutoConfig,
@@ -97,12 +130,14 @@ function createExporter(
     case 'console':
       return new ConsoleSpanExporter();
     case 'otlp': {
-      const pkg =
-        config.otlpProtocol === 'http/json'
-          ? '@opentelemetry/exporter-trace-otlp-http'
-          : '@opentelemetry/exporter-trace-otlp-proto';
-      return new LazyExporter(`OTLP (${config.otlpProtocol})`, otlpTracesUrl(env), () => {
-        const { OTLPTraceExporter } = requireHere(pkg) as { OTLPTraceExporter: new () => SpanExporter };
+      const label = `OTLP (${config.otlpProtocol})`;
+      if (config.otlpProtocol !== 'http/json') {
+        return new LazyExporter(label, otlpTracesUrl(env), createOtlpProtobufTraceExporter);
+      }
+      return new LazyExporter(label, otlpTracesUrl(env), () => {
+        const { OTLPTraceExporter } = requireHere('@opentelemetry/exporter-trace-otlp-http') as {
+          OTLPTraceExporter: new () => SpanExporter;
+        };
         return new OTLPTraceExporter();
       });
     }

@@ -82,7 +82,10 @@ class Reader {
   skip(wire: number): void {
     if (wire === 0) this.varint();
     else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.pos += Number(this.varint());
+    else if (wire === 2) {
+      const length = Number(this.varint()); // read first: it moves pos past the length itself
+      this.pos += length;
+    }
     else if (wire === 5) this.pos += 4;
     else throw new Error(`unsupported wire type ${wire}`);
   }
