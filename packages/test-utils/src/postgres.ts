@@ -42,6 +42,8 @@ export interface PostgresServer {
   readonly config: PostgresConfig;
   /** True when the server came from the environment and is not ours to stop. */
   readonly external: boolean;
+  /** Process id of a throwaway server's postmaster (benchmarks pin it to a core); undefined for an external one. */
+  readonly pid?: number;
   /** Stops a throwaway server and removes its data; does nothing for an external one. */
   stop(): Promise<void>;
 }
@@ -107,7 +109,13 @@ async function startThrowaway(): Promise<PostgresServer> {
     try {
       const child = await startServer(bin, dir, port, runAs);
       const config: PostgresConfig = { host: '127.0.0.1', port, user: SUPERUSER, database: SUPERUSER };
-      return { url: urlOf(config), config, external: false, stop: () => stopServer(child, dir) };
+      return {
+        url: urlOf(config),
+        config,
+        external: false,
+        pid: child.pid,
+        stop: () => stopServer(child, dir),
+      };
     } catch (error) {
       lastError = error;
       rmSync(dir, { recursive: true, force: true });

@@ -85,8 +85,7 @@ class Reader {
     else if (wire === 2) {
       const length = Number(this.varint()); // read first: it moves pos past the length itself
       this.pos += length;
-    }
-    else if (wire === 5) this.pos += 4;
+    } else if (wire === 5) this.pos += 4;
     else throw new Error(`unsupported wire type ${wire}`);
   }
 }
