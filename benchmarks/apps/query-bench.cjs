@@ -1,15 +1,22 @@
 // Per-query cost: runs N primary-key reads with one driver and prints the median and
 // p99 of their individual times (ns). `traced` runs them inside action spans (a new one
-// every 100 queries, as requests would); `untraced` runs them outside any span.
-//   node [--import …] query-bench.cjs <better-sqlite3|node:sqlite|pg> <traced|untraced> <n>
+// every 100 queries, as requests would); `untraced` runs them outside any span; `floor`
+// (SQLite drivers, under --import ./apps/sdk-floor.mjs) is `traced` with each query
+// wrapped by the app itself in an SDK span carrying the attributes rl-otel's SQLite
+// plugin sets: the least any SDK-based instrumentation adds per query.
+//   node [--import …] query-bench.cjs <better-sqlite3|node:sqlite|pg> <traced|untraced|floor> <n>
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join } = require('node:path');
-const { context, trace } = require('@opentelemetry/api');
+const { basename, join } = require('node:path');
+const { context, SpanKind, trace } = require('@opentelemetry/api');
 
 (async () => {
   const [driver, mode, nText] = process.argv.slice(2);
   const n = Number(nText);
+  if (mode === 'floor' && driver === 'pg') {
+    console.error('the floor mode is for the SQLite drivers');
+    process.exit(2);
+  }
   const tracer = trace.getTracer('query-bench');
   const ACTION = { attributes: { 'rl.action.kind': 'http', 'rl.action.name': 'GET /tasks/:id' } };
   const SQL = 'SELECT id, title, done FROM tasks WHERE id = ?';
@@ -37,10 +44,28 @@ const { context, trace } = require('@opentelemetry/api');
     const insert = db.prepare('INSERT INTO tasks (id, title, done) VALUES (?, ?, ?)');
     for (let i = 1; i <= 1000; i++) insert.run(i, `task ${i}`, i % 2);
     const stmt = db.prepare(SQL);
-    return { get: (id) => stmt.get(id), close: () => db.close(), async: false };
+    return { get: (id) => stmt.get(id), close: () => db.close(), async: false, file };
   }
 
   const db = await open();
+  // The floor's query span: name and options decided once per statement, as rl-otel's
+  // plugin does (packages/instrumentation-sqlite/src/query.ts, statementRecord), with
+  // the values its SQL analyzer gives for SQL.
+  const QUERY_NAME = 'SELECT tasks';
+  const QUERY = {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'rl.action.kind': 'db',
+      'rl.action.name': QUERY_NAME,
+      'db.system.name': 'sqlite',
+      'db.query.text': SQL,
+      'db.query.summary': QUERY_NAME,
+      'db.operation.name': 'SELECT',
+      'db.collection.name': 'tasks',
+      'db.namespace': basename(db.file ?? ''),
+    },
+  };
+  const floor = mode === 'floor';
   const samples = new Float64Array(n);
   const warmup = Math.min(2000, n);
   async function run(count, record) {
@@ -51,13 +76,24 @@ const { context, trace } = require('@opentelemetry/api');
         for (let k = 0; k < batch; k++, i++) {
           const id = (i % 1000) + 1;
           const t0 = process.hrtime.bigint();
-          if (db.async) await db.get(id);
+          if (floor) {
+            const span = tracer.startSpan(QUERY_NAME, QUERY);
+            let row;
+            try {
+              row = db.get(id);
+            } catch (error) {
+              span.end();
+              throw error;
+            }
+            span.setAttribute('db.response.returned_rows', row === undefined ? 0 : 1);
+            span.end();
+          } else if (db.async) await db.get(id);
           else db.get(id);
           const dt = Number(process.hrtime.bigint() - t0);
           if (record) samples[i] = dt;
         }
       };
-      if (mode === 'traced') {
+      if (mode === 'traced' || floor) {
         const span = tracer.startSpan('GET', ACTION);
         await context.with(trace.setSpan(context.active(), span), body);
         span.end();

@@ -1,11 +1,21 @@
-// The three ways every benchmark runs an app: bare, under rl-otel, under the upstream peer.
+// The three ways every benchmark runs an app: bare, under rl-otel, under the upstream peer;
+// and, where a suite measures it, a fourth: under the OpenTelemetry SDK alone (the SDK floor).
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const VARIANTS = ['bare', 'rl-otel', 'upstream'];
+
+/**
+ * The OpenTelemetry SDK with nothing on top (apps/sdk-floor.mjs): one span per request,
+ * batched and exported as OTLP/protobuf. What no SDK-based implementation can go below.
+ */
+export const FLOOR = 'sdk-floor';
+const FLOOR_PRELOAD = fileURLToPath(new URL('../apps/sdk-floor.mjs', import.meta.url));
 
 /** Node flags of a variant. `esm` adds upstream's ES module loader, which its register entry does not install. */
 export function nodeArgs(variant, { esm = false } = {}) {
   if (variant === 'rl-otel') return ['--import', '@rl-otel/auto'];
+  if (variant === FLOOR) return ['--import', FLOOR_PRELOAD];
   if (variant === 'upstream') {
     const args = ['--import', '@opentelemetry/auto-instrumentations-node/register'];
     return esm
@@ -15,7 +25,7 @@ export function nodeArgs(variant, { esm = false } = {}) {
   return [];
 }
 
-/** Environment of a variant: both instrumented variants export OTLP/protobuf to the same local sink. */
+/** Environment of a variant: every instrumented variant exports OTLP/protobuf to the same local sink, as `bench-<variant>`. */
 export function variantEnv(variant, { sinkUrl, tripletsFile } = {}) {
   const env = { OTEL_SERVICE_NAME: `bench-${variant}` };
   if (variant === 'bare') return env;
