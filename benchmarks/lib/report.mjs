@@ -118,8 +118,11 @@ function section(result) {
       'once), inside the same action spans. No SDK-based implementation can add less per query.',
       "The SQLite loops never wait for I/O, so the batch span processor (rl-otel's and the floor's alike)",
       'fills its queue and drops most query spans: these numbers are what making spans costs, not exporting them.',
+      "Client CPU: the benchmark process's CPU time per query (user + system) above bare's; for pg, whose",
+      'round trips to a server on the same two cores move by tens of µs between runs, the target is judged on it.',
       '',
     );
+    const cpu = (a) => (a?.cpuUs === undefined ? '–' : signed(a.cpuUs));
     const rows = cases.map((c) => [
       c.name,
       `${c.bare.medianUs} / ${c.bare.p99Us}`,
@@ -127,6 +130,10 @@ function section(result) {
       added(c.added['rl-otel traced']),
       added(c.added['sdk floor traced']),
       c.added['upstream traced'] ? added(c.added['upstream traced']) : 'no upstream instrumentation exists',
+      ['rl-otel traced', 'sdk floor traced', 'upstream traced']
+        .filter((label) => c.added[label] !== undefined)
+        .map((label) => `${label.replace(' traced', '')} ${cpu(c.added[label])}`)
+        .join(' · '),
       c.target?.rule ?? '',
       verdict(c),
     ]);
@@ -139,6 +146,7 @@ function section(result) {
           'rl-otel traced',
           'sdk floor traced',
           'upstream traced',
+          'added client CPU per query (µs)',
           'target',
           'result',
         ],
