@@ -9,13 +9,13 @@
 import {
   execWrapper,
   type Fn,
-  type Method,
   namespaceOf,
   prepareWrapper,
   type QueryTracing,
-  type StatementRecord,
+  STATEMENT_METHODS,
   statementRecord,
-  traced,
+  statementRecords,
+  statementWrapper,
 } from './query.ts';
 import type { Shim } from './shim.ts';
 
@@ -29,26 +29,17 @@ interface Database {
   prepare(sql: string): Statement;
 }
 
-const STATEMENT_METHODS: readonly Method[] = ['run', 'get', 'all', 'iterate'];
-
 export interface ModuleHooks {
   patch<T>(moduleExports: T): T;
   unpatch(moduleExports: unknown): void;
 }
 
 export function betterSqlite3Hooks(tracing: QueryTracing, shim: Shim, enabled: () => boolean): ModuleHooks {
-  const records = new WeakMap<object, StatementRecord>();
   const prototypes: object[] = [];
   let lastPrototype: object | undefined;
-
-  const recordOf = (statement: Statement): StatementRecord => {
-    let record = records.get(statement);
-    if (record === undefined) {
-      record = statementRecord(statement.source, namespaceOf(statement.database?.name));
-      records.set(statement, record);
-    }
-    return record;
-  };
+  const recordOf = statementRecords((statement: Statement) =>
+    statementRecord(statement.source, namespaceOf(statement.database?.name)),
+  );
 
   const patchStatements = (prototype: object) => {
     lastPrototype = prototype;
@@ -56,17 +47,7 @@ export function betterSqlite3Hooks(tracing: QueryTracing, shim: Shim, enabled: (
     prototypes.push(prototype);
     for (const method of STATEMENT_METHODS) {
       if (typeof (prototype as Record<string, unknown>)[method] !== 'function') continue;
-      shim.wrap(
-        prototype,
-        method,
-        (original: Fn) =>
-          function (this: Statement) {
-            // biome-ignore lint/complexity/noArguments: `arguments` passes through without allocating on the untraced path
-            if (!tracing.shouldTrace()) return original.apply(this, arguments as never);
-            // biome-ignore lint/complexity/noArguments: as above
-            return traced(tracing, recordOf(this), method, this, original, arguments);
-          },
-      );
+      shim.wrap(prototype, method, statementWrapper(tracing, method, recordOf));
     }
   };
 

@@ -6,14 +6,13 @@
 import type { ModuleHooks } from './better-sqlite3.ts';
 import {
   execWrapper,
-  type Fn,
-  type Method,
   namespaceOf,
   prepareWrapper,
   type QueryTracing,
-  type StatementRecord,
+  STATEMENT_METHODS,
   statementRecord,
-  traced,
+  statementRecords,
+  statementWrapper,
 } from './query.ts';
 import type { Shim } from './shim.ts';
 
@@ -30,8 +29,6 @@ interface NodeSqlite {
   StatementSync?: { prototype: Record<string, unknown> };
 }
 
-const STATEMENT_METHODS: readonly Method[] = ['run', 'get', 'all', 'iterate'];
-
 function namespaceOfDatabase(db: DatabaseSync | undefined): string | undefined {
   try {
     return typeof db?.location === 'function' ? namespaceOf(db.location()) : undefined;
@@ -41,17 +38,10 @@ function namespaceOfDatabase(db: DatabaseSync | undefined): string | undefined {
 }
 
 export function nodeSqliteHooks(tracing: QueryTracing, shim: Shim, enabled: () => boolean): ModuleHooks {
-  const records = new WeakMap<object, StatementRecord>();
   const owners = new WeakMap<object, DatabaseSync>();
-
-  const recordOf = (statement: StatementSync): StatementRecord => {
-    let record = records.get(statement);
-    if (record === undefined) {
-      record = statementRecord(statement.sourceSQL, namespaceOfDatabase(owners.get(statement)));
-      records.set(statement, record);
-    }
-    return record;
-  };
+  const recordOf = statementRecords((statement: StatementSync) =>
+    statementRecord(statement.sourceSQL, namespaceOfDatabase(owners.get(statement))),
+  );
 
   return {
     patch(moduleExports) {
@@ -61,17 +51,7 @@ export function nodeSqliteHooks(tracing: QueryTracing, shim: Shim, enabled: () =
       const statementProto = StatementSync.prototype;
       for (const method of STATEMENT_METHODS) {
         if (typeof statementProto[method] !== 'function') continue;
-        shim.wrap(
-          statementProto,
-          method,
-          (original: Fn) =>
-            function (this: StatementSync) {
-              // biome-ignore lint/complexity/noArguments: `arguments` passes through without allocating on the untraced path
-              if (!tracing.shouldTrace()) return original.apply(this, arguments as never);
-              // biome-ignore lint/complexity/noArguments: as above
-              return traced(tracing, recordOf(this), method, this, original, arguments);
-            },
-        );
+        shim.wrap(statementProto, method, statementWrapper(tracing, method, recordOf));
       }
       const dbProto = DatabaseSync.prototype;
       const namespace = (db: unknown) => namespaceOfDatabase(db as DatabaseSync);

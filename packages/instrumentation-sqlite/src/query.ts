@@ -77,6 +77,39 @@ export function namespaceOf(filename: unknown): string | undefined {
   return name === '' || name === ':memory:' ? undefined : name;
 }
 
+/** The statement methods both libraries trace. */
+export const STATEMENT_METHODS: readonly Method[] = ['run', 'get', 'all', 'iterate'];
+
+/** Records by statement, made on a statement's first traced run and kept while it lives. */
+export function statementRecords<S extends object>(
+  describe: (statement: S) => StatementRecord,
+): (statement: S) => StatementRecord {
+  const records = new WeakMap<S, StatementRecord>();
+  return (statement) => {
+    let record = records.get(statement);
+    if (record === undefined) {
+      record = describe(statement);
+      records.set(statement, record);
+    }
+    return record;
+  };
+}
+
+/** A statement method: straight through when the query is not traced, else one span. */
+export function statementWrapper<S extends object>(
+  tracing: QueryTracing,
+  method: Method,
+  recordOf: (statement: S) => StatementRecord,
+): (original: Fn) => Fn {
+  return (original) =>
+    function (this: unknown) {
+      // biome-ignore lint/complexity/noArguments: `arguments` passes through without allocating on the untraced path
+      if (!tracing.shouldTrace()) return original.apply(this, arguments as never);
+      // biome-ignore lint/complexity/noArguments: as above
+      return traced(tracing, recordOf(this as S), method, this, original, arguments);
+    };
+}
+
 /** Runs `original` under a span for `record`; errors pass through unchanged. */
 export function traced(
   tracing: QueryTracing,
