@@ -1,16 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 
-const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { version: string };
-const common = {
-  dts: true,
-  sourcemap: true,
-  target: 'es2023',
-  shims: true,
-  define: { __RL_OTEL_VERSION__: JSON.stringify(version) },
-} as const;
-
+// One entry, built twice: the ES module `--import` loads and the CommonJS one `--require` loads.
 export default defineConfig([
-  { ...common, entry: { register: 'src/register.ts' }, format: ['esm'], clean: true },
-  { ...common, entry: { register: 'src/register-cjs.ts' }, format: ['cjs'] },
+  packageBuild({ entry: { register: 'src/register.ts' }, format: ['esm'], shims: true }),
+  packageBuild({ entry: { register: 'src/register-cjs.ts' }, format: ['cjs'], shims: true, clean: false }),
 ]);
