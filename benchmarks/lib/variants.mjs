@@ -2,6 +2,7 @@
 // and, where a suite measures it, a fourth: under the OpenTelemetry SDK alone (the SDK floor).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runNode } from '@rl-otel/test-utils';
 
 export const VARIANTS = ['bare', 'rl-otel', 'upstream'];
 
@@ -43,4 +44,24 @@ export function variantEnv(variant, { sinkUrl, tripletsFile } = {}) {
 /** Pins a process to a core where `taskset` exists and the machine has more than one core. */
 export function pin(core, cores) {
   return cores > 1 && existsSync('/usr/bin/taskset') ? ['taskset', '-c', String(core)] : [];
+}
+
+/**
+ * Runs a per-operation benchmark app (CommonJS, so the upstream peer needs no ES module loader)
+ * pinned to core 0; resolves to the JSON of its last stdout line, or to why there is none.
+ */
+export async function runMeasurement(script, { dir, variant, args, env, cores }) {
+  const result = await runNode(script, {
+    cwd: dir,
+    nodeArgs: nodeArgs(variant, { esm: false }),
+    args,
+    env,
+    wrapper: pin(0, cores),
+    timeoutMs: 300_000,
+  });
+  try {
+    return { report: JSON.parse(result.stdout.trim().split('\n').at(-1)) };
+  } catch {
+    return { error: `no result (code ${result.code}) ${result.stderr.slice(0, 300)}` };
+  }
 }

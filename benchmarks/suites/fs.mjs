@@ -4,9 +4,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode } from '@rl-otel/test-utils';
 import { round, summarize } from '../lib/stats.mjs';
-import { nodeArgs, pin, variantEnv } from '../lib/variants.mjs';
+import { runMeasurement, variantEnv } from '../lib/variants.mjs';
 
 export const name = 'fs';
 export const title = 'Added time per artifact operation (µs)';
@@ -37,9 +36,9 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
       for (const variant of order) {
         progress(`fs · ${op} · ${variant} · round ${r + 1}/${rounds}`);
         sink.reset();
-        const result = await runNode('apps/fs-bench.cjs', {
-          cwd: dir,
-          nodeArgs: nodeArgs(variant, { esm: false }),
+        const { report, error } = await runMeasurement('apps/fs-bench.cjs', {
+          dir,
+          variant,
           args: [op, String(n)],
           env: {
             ...variantEnv(variant, { sinkUrl: sink.url, tripletsFile: join(work, 'fs-triplets.jsonl') }),
@@ -49,14 +48,10 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
             BENCH_ARTIFACTS: artifacts,
             BENCH_OUTSIDE: outside,
           },
-          wrapper: pin(0, cores),
-          timeoutMs: 300_000,
+          cores,
         });
-        let report;
-        try {
-          report = JSON.parse(result.stdout.trim().split('\n').at(-1));
-        } catch {
-          notes.push(`${variant}: no result (code ${result.code}) ${result.stderr.slice(0, 300)}`);
+        if (error !== undefined) {
+          notes.push(`${variant}: ${error}`);
           continue;
         }
         if (!isOutside && variant !== 'bare' && sink.count(`bench-${variant}`) === 0)

@@ -5,9 +5,9 @@
 // query in a span with the attributes rl-otel sets, inside the same actions).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { runNode, startPostgres } from '@rl-otel/test-utils';
+import { startPostgres } from '@rl-otel/test-utils';
 import { round, summarize } from '../lib/stats.mjs';
-import { FLOOR, nodeArgs, pin, variantEnv } from '../lib/variants.mjs';
+import { FLOOR, pin, runMeasurement, variantEnv } from '../lib/variants.mjs';
 
 export const name = 'sql';
 export const title = 'Added time per query (µs)';
@@ -44,22 +44,18 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
         for (const [label, variant, queryMode] of order) {
           progress(`sql · ${d.driver} · ${label} · round ${r + 1}/${rounds}`);
           sink.reset();
-          const result = await runNode('apps/query-bench.cjs', {
-            cwd: dir,
-            nodeArgs: nodeArgs(variant, { esm: false }),
+          const { report, error } = await runMeasurement('apps/query-bench.cjs', {
+            dir,
+            variant,
             args: [d.driver, queryMode, String(n)],
             env: {
               ...variantEnv(variant, { sinkUrl: sink.url, tripletsFile: join(work, 'sql-triplets.jsonl') }),
               BENCH_PG_URL: pg.url,
             },
-            wrapper: pin(0, cores),
-            timeoutMs: 300_000,
+            cores,
           });
-          let report;
-          try {
-            report = JSON.parse(result.stdout.trim().split('\n').at(-1));
-          } catch {
-            notes.push(`${label}: no result (code ${result.code}) ${result.stderr.slice(0, 300)}`);
+          if (error !== undefined) {
+            notes.push(`${label}: ${error}`);
             continue;
           }
           if (variant !== 'bare' && queryMode !== 'untraced' && sink.count(`bench-${variant}`) === 0) {
