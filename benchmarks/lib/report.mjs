@@ -159,12 +159,27 @@ function section(result) {
       `${c.bare.medianUs} / ${c.bare.p99Us}`,
       added(c.added['rl-otel']),
       added(c.added.upstream),
+      c.added['path-floor'] ? added(c.added['path-floor']) : '–',
       c.target?.rule ?? '',
       verdict(c),
     ]);
     lines.push(
+      'The path-test floor (`--require ./apps/path-floor.cjs`) wraps `fs.statSync` with one',
+      '`startsWith` against the artifact root and nothing else: the least any instrumentation that',
+      "tells artifact paths from others adds to a call outside the roots. The benchmark's path is",
+      'built by `path.join` per call, as apps do; V8 flattens such a string on its first character',
+      'read, which `fs` itself never does.',
+      '',
       ...table(
-        ['case', 'bare median / p99', 'rl-otel added (median / p99)', 'upstream added', 'target', 'result'],
+        [
+          'case',
+          'bare median / p99',
+          'rl-otel added (median / p99)',
+          'upstream added',
+          'path-test floor added',
+          'target',
+          'result',
+        ],
         rows,
       ),
     );
@@ -202,7 +217,7 @@ function verdict(c) {
   if (!c.target) return '';
   if (c.target.inconclusive) return `within noise (bare runs differ by ${c.target.noiseUs} µs)`;
   const result = c.target.met ? 'met' : 'NOT met';
-  return c.floor?.targetBelowFloor ? `${result} (target below the SDK floor)` : result;
+  return c.floor?.targetBelowFloor ? `${result} (target below the ${c.floor.name ?? 'SDK floor'})` : result;
 }
 
 export function writeResultsMarkdown(dir) {

@@ -13,10 +13,18 @@ export const VARIANTS = ['bare', 'rl-otel', 'upstream'];
 export const FLOOR = 'sdk-floor';
 const FLOOR_PRELOAD = fileURLToPath(new URL('../apps/sdk-floor.mjs', import.meta.url));
 
+/**
+ * For a file call outside the artifact roots, the floor is not the SDK (no span is made) but
+ * the path test (apps/path-floor.cjs): `fs.statSync` wrapped by one `startsWith` and nothing else.
+ */
+export const PATH_FLOOR = 'path-floor';
+const PATH_FLOOR_PRELOAD = fileURLToPath(new URL('../apps/path-floor.cjs', import.meta.url));
+
 /** Node flags of a variant. `esm` adds upstream's ES module loader, which its register entry does not install. */
 export function nodeArgs(variant, { esm = false } = {}) {
   if (variant === 'rl-otel') return ['--import', '@rl-otel/auto'];
   if (variant === FLOOR) return ['--import', FLOOR_PRELOAD];
+  if (variant === PATH_FLOOR) return ['--require', PATH_FLOOR_PRELOAD];
   if (variant === 'upstream') {
     const args = ['--import', '@opentelemetry/auto-instrumentations-node/register'];
     return esm
