@@ -13,12 +13,12 @@ import type { ArtifactRoot, Target } from './internal-types.ts';
 const SEP = sep.charCodeAt(0);
 const SLASH = 47;
 /**
- * How long a folder's real path is trusted. A folder replaced by a link to
- * somewhere else is noticed within this time (at once when this process
- * renamed or removed something in a root).
+ * How long the real path of a folder or a file is trusted. One replaced by a
+ * link to somewhere else is noticed within this time (at once when this
+ * process renamed or removed something in a root).
  */
-const FOLDER_CACHE_MS = 1000;
-const MAX_CACHED_FOLDERS = 1024;
+const REAL_PATH_CACHE_MS = 1000;
+const MAX_CACHED_REAL_PATHS = 1024;
 const NO_THROW = { throwIfNoEntry: false } as const;
 // `/./`, `/../`, a trailing `/.` or `/..`: the path must be normalized before it is compared.
 const DOT_SEGMENT = /[/\\]\.\.?(?:[/\\]|$)/;
@@ -35,8 +35,11 @@ export class ArtifactRoots {
   readonly roots: readonly ArtifactRoot[];
   private readonly lstat: typeof fsTypes.lstatSync;
   private readonly realpath: (path: string) => string;
-  /** Real paths of folders inside the roots, kept briefly: a realpath per artifact operation is most of its cost. */
-  private readonly folders = new Map<string, { real: string; at: number }>();
+  /**
+   * Real paths of folders and files inside the roots, kept briefly: a `realpath` or an
+   * `lstat` per artifact operation is most of its cost.
+   */
+  private readonly reals = new Map<string, { real: string; at: number }>();
 
   constructor(dirs: readonly string[]) {
     this.roots = dirs.map((dir) => ({ dir, urlPath: pathToFileURL(dir).pathname, real: undefined }));
@@ -125,8 +128,8 @@ export class ArtifactRoots {
     let current = follow ? path : dirname(path);
     let tail = follow ? '' : basename(path);
     for (let depth = 0; depth < 256; depth++) {
-      const cached = this.folders.get(current);
-      if (cached !== undefined && performance.now() - cached.at < FOLDER_CACHE_MS) {
+      const cached = this.reals.get(current);
+      if (cached !== undefined && performance.now() - cached.at < REAL_PATH_CACHE_MS) {
         return tail === '' ? cached.real : join(cached.real, tail);
       }
       let stats: fsTypes.Stats | undefined;
@@ -141,6 +144,7 @@ export class ArtifactRoots {
           const folder = this.realLocation(dirname(current), true);
           if (folder === undefined) return undefined;
           const real = join(folder, basename(current));
+          this.rememberReal(current, real);
           return tail === '' ? real : join(real, tail);
         }
         let real: string;
@@ -149,7 +153,7 @@ export class ArtifactRoots {
         } catch {
           return undefined; // a dangling link: it could create a file anywhere
         }
-        if (stats.isDirectory()) this.rememberFolder(current, real);
+        if (stats.isDirectory()) this.rememberReal(current, real);
         return tail === '' ? real : join(real, tail);
       }
       const parent = dirname(current);
@@ -160,14 +164,14 @@ export class ArtifactRoots {
     return undefined;
   }
 
-  private rememberFolder(path: string, real: string): void {
-    if (this.folders.size >= MAX_CACHED_FOLDERS) this.folders.clear();
-    this.folders.set(path, { real, at: performance.now() });
+  private rememberReal(path: string, real: string): void {
+    if (this.reals.size >= MAX_CACHED_REAL_PATHS) this.reals.clear();
+    this.reals.set(path, { real, at: performance.now() });
   }
 
-  /** Forgets the real paths of folders: after a rename or removal inside a root. */
-  forgetFolders(): void {
-    this.folders.clear();
+  /** Forgets the real paths of folders and files: after a rename or removal inside a root. */
+  forgetRealPaths(): void {
+    this.reals.clear();
   }
 }
 

@@ -98,7 +98,7 @@ export class FileTracing implements FsTracing {
       if (!traced && !spec.opens) return undefined;
       if (target.verified !== true && !this.roots.realInside(target, spec.follow)) return undefined;
       // A folder renamed or removed may come back as a link elsewhere: re-read real paths from now on.
-      if (spec.operation === 'rename' || spec.operation === 'delete') this.roots.forgetFolders();
+      if (spec.operation === 'rename' || spec.operation === 'delete') this.roots.forgetRealPaths();
       const operation = operationOf(spec, args, target);
       const span = traced ? this.startSpan(spec, operation, functionName, target, outer) : undefined;
       return { spec, operation, functionName, target, span, outer, inner: suppressTracing(outer) };

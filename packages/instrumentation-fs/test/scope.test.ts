@@ -128,6 +128,28 @@ describe('what is an artifact', () => {
     assertNoMention(h.outside, 'secret');
   });
 
+  test('a file removed and replaced by a link out of the root is not followed out', async () => {
+    fs.mkdirSync(join(h.root, 'notes'), { recursive: true });
+    fs.writeFileSync(join(h.outside, 'secret.md'), 'secret');
+    await inAction(async () => {
+      fs.writeFileSync(join(h.root, 'notes', 'a.md'), 'inside');
+      fs.readFileSync(join(h.root, 'notes', 'a.md')); // the file's real path is now known
+      fs.unlinkSync(join(h.root, 'notes', 'a.md'));
+      fs.symlinkSync(join(h.outside, 'secret.md'), join(h.root, 'notes', 'a.md'));
+      assert.equal(fs.readFileSync(join(h.root, 'notes', 'a.md'), 'utf8'), 'secret');
+      await fs.promises.readFile(join(h.root, 'notes', 'a.md'));
+    });
+    assert.deepEqual(
+      summary().map(([fn, , path]) => [fn, path]),
+      [
+        ['fs.writeFileSync', 'notes/a.md'],
+        ['fs.readFileSync', 'notes/a.md'],
+        ['fs.unlinkSync', 'notes/a.md'],
+      ],
+    );
+    assertNoMention(h.outside, 'secret');
+  });
+
   test('copy and rename across the boundary record only the side inside', async () => {
     fs.writeFileSync(join(h.outside, 'draft.md'), 'draft');
     await inAction(() => {
