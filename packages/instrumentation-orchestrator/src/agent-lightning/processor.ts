@@ -15,6 +15,7 @@
  * - with `AGL_EVENT_URL`, the same rewards are also POSTed to the event API.
  */
 import { type Context, type HrTime, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
 import { describeError, warnOnce } from '@rl-otel/core';
 import {
   ATTR_AGENTLIGHTNING_ATTEMPT_ID,
@@ -176,10 +177,17 @@ export class AgentLightningSpanProcessor {
         rewards.push({ name: 'episode', value: reward });
       }
       const held = episodeId === undefined ? undefined : this.take(episodeId);
+      const lastModelEnd = episodeId === undefined ? undefined : this.lastModelEnd.get(episodeId);
       if (episodeId !== undefined) this.lastModelEnd.delete(episodeId);
-      if (held !== undefined && rewards.length === 0) this.annotate(held.span, held.rewards);
+      if (held !== undefined && rewards.length === 0)
+        this.annotate(held.span, held.rewards, undefined, lastModelEnd);
       else if (rewards.length > 0)
-        this.annotate(span, held === undefined ? rewards : [...rewards, ...held.rewards]);
+        this.annotate(
+          span,
+          held === undefined ? rewards : [...rewards, ...held.rewards],
+          undefined,
+          lastModelEnd,
+        );
       return;
     }
     if (span.name === SPAN_NAME_RL_REWARD && attrs[ATTR_RL_REWARD_TARGET_SPAN_ID] !== undefined) {
@@ -215,8 +223,13 @@ export class AgentLightningSpanProcessor {
     if (held !== undefined) this.annotate(held.span, held.rewards, at);
   }
 
-  /** One annotation span, a child of the rewarded span, started at `at` (default now): once the model calls it rewards ended. */
-  private annotate(rewarded: EndedSpan, rewards: Reward[], at?: HrTime): void {
+  /**
+   * One annotation span, a child of the rewarded span, started at `at` (default now): once
+   * the model calls it rewards ended. `notBefore` is the end of the last of those calls: the
+   * SDK's "now" for a start time is `Date.now()`, to the millisecond, while a span's end is
+   * precise, so "now" can read earlier than an end that has already passed.
+   */
+  private annotate(rewarded: EndedSpan, rewards: Reward[], at?: HrTime, notBefore?: HrTime): void {
     if (!this.config.spans) return;
     const attributes: Record<string, string | number> = {};
     rewards.forEach((reward, i) => {
@@ -228,14 +241,16 @@ export class AgentLightningSpanProcessor {
       attributes[ATTR_AGENTLIGHTNING_ROLLOUT_ID] = ids.rollout;
       attributes[ATTR_AGENTLIGHTNING_ATTEMPT_ID] = ids.attempt;
     }
+    const start = at ?? (notBefore === undefined ? undefined : later(millisToHrTime(Date.now()), notBefore));
+    // An annotation is a point in time: it ends where it starts.
     trace
       .getTracer('@rl-otel/instrumentation-orchestrator', VERSION)
       .startSpan(
         SPAN_NAME_AGENTLIGHTNING_ANNOTATION,
-        { attributes, startTime: at },
+        { attributes, startTime: start },
         trace.setSpanContext(ROOT_CONTEXT, rewarded.spanContext()),
       )
-      .end();
+      .end(start);
   }
 
   private releaseAll(): void {
@@ -259,6 +274,10 @@ function readIds(attrs: Readonly<Record<string, unknown>>): Ids | undefined {
 function nameOf(attrs: Readonly<Record<string, unknown>>): string {
   const name = attrs[ATTR_RL_REWARD_NAME];
   return typeof name === 'string' && name !== '' ? name : RL_REWARD_COMPONENT_EXPLICIT;
+}
+
+function later(a: HrTime, b: HrTime): HrTime {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]) ? a : b;
 }
 
 function remember<V>(map: Map<string, V>, key: string, ids: V): void {
