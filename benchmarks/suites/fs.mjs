@@ -56,12 +56,7 @@ export async function run({ mode, dir, work, sink, progress, cores }) {
           notes.push(`${variant}: ${error}`);
           continue;
         }
-        if (
-          !isOutside &&
-          variant !== 'bare' &&
-          variant !== PATH_FLOOR &&
-          sink.count(`bench-${variant}`) === 0
-        )
+        if (!isOutside && variant !== 'bare' && sink.count(`bench-${variant}`) === 0)
           notes.push(`${variant}: nothing exported`);
         medians[variant].push(report.medianNs / 1000);
         p99s[variant].push(report.p99Ns / 1000);
