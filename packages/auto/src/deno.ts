@@ -6,13 +6,12 @@
  */
 import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { describeError, warnOnce } from '@rl-otel/core';
+import { isDeno } from './hooks.ts';
 import type { PluginChoice } from './plugins.ts';
 
 /** True when Deno's built-in OpenTelemetry exports the spans (`OTEL_DENO=true`): exporting ours too would duplicate them. */
 export function denoExportsItself(env: Record<string, string | undefined>): boolean {
-  return (
-    (globalThis as { Deno?: unknown }).Deno !== undefined && env.OTEL_DENO?.trim().toLowerCase() === 'true'
-  );
+  return isDeno && env.OTEL_DENO?.trim().toLowerCase() === 'true';
 }
 
 export function finishOnDeno(

@@ -130,6 +130,24 @@ for (let c = 0; c < 256; c++) {
 /** Longer keys are encoded each time, not cached: the cache stays small whatever the keys. */
 const MAX_CACHED_KEY_LENGTH = 256;
 
+/** Writes `v` (an integer in [0, 2^32)) as a varint at `p`; returns the position after it. */
+function putVarint32(buf: Uint8Array, p: number, v: number): number {
+  let n = p;
+  let rest = v;
+  while (rest > 0x7f) {
+    buf[n++] = (rest & 0x7f) | 0x80;
+    rest >>>= 7;
+  }
+  buf[n++] = rest;
+  return n;
+}
+
+/** OTLP span (and link) flags: the W3C trace flags, and whether the parent (the linked span) is remote. */
+function otlpFlags(traceFlags: number, isRemote: boolean | undefined): number {
+  const flags = (traceFlags & 0xff) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
+  return isRemote ? flags | SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK : flags;
+}
+
 function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
@@ -213,8 +231,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
         lastList = list;
       }
       for (const [resource, scopes] of resources) {
-        this.ensure(1);
-        this.buf[this.pos++] = REQUEST_RESOURCE_SPANS;
+        this.tag(REQUEST_RESOURCE_SPANS);
         this.writeResourceSpans(resource, scopes);
       }
       // A copy: the shared buffer is written again by the next request.
@@ -246,47 +263,34 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     this.buf[this.pos++] = 0;
     this.finish(resourceStart, 1);
     for (const [scope, spans] of scopes) {
-      this.ensure(1);
-      this.buf[this.pos++] = RESOURCE_SPANS_SCOPE_SPANS;
+      this.tag(RESOURCE_SPANS_SCOPE_SPANS);
       this.writeScopeSpans(scope, spans);
     }
     if (resource.schemaUrl) {
-      this.ensure(1);
-      this.buf[this.pos++] = RESOURCE_SPANS_SCHEMA_URL;
-      this.writeString(resource.schemaUrl);
+      this.stringField(RESOURCE_SPANS_SCHEMA_URL, resource.schemaUrl);
     }
     this.finish(start, 3);
   }
 
   private writeScopeSpans(scope: Scope, spans: readonly ReadableSpan[]): void {
     const start = this.reserve(3);
-    this.ensure(1);
-    this.buf[this.pos++] = SCOPE_SPANS_SCOPE;
+    this.tag(SCOPE_SPANS_SCOPE);
     const scopeStart = this.reserve(1);
-    this.ensure(1);
-    this.buf[this.pos++] = SCOPE_NAME;
-    this.writeString(scope.name);
+    this.stringField(SCOPE_NAME, scope.name);
     if (scope.version) {
-      this.ensure(1);
-      this.buf[this.pos++] = SCOPE_VERSION;
-      this.writeString(scope.version);
+      this.stringField(SCOPE_VERSION, scope.version);
     }
     if (scope.attributes) this.writeAttributes(scope.attributes, SCOPE_ATTRIBUTES);
     if (scope.droppedAttributesCount) {
-      this.ensure(11);
-      this.buf[this.pos++] = SCOPE_DROPPED_ATTRIBUTES_COUNT;
-      this.writeVarint(scope.droppedAttributesCount);
+      this.varintField(SCOPE_DROPPED_ATTRIBUTES_COUNT, scope.droppedAttributesCount);
     }
     this.finish(scopeStart, 1);
     for (let i = 0; i < spans.length; i++) {
-      this.ensure(1);
-      this.buf[this.pos++] = SCOPE_SPANS_SPANS;
+      this.tag(SCOPE_SPANS_SPANS);
       this.writeSpan(spans[i] as ReadableSpan);
     }
     if (scope.schemaUrl) {
-      this.ensure(1);
-      this.buf[this.pos++] = SCOPE_SPANS_SCHEMA_URL;
-      this.writeString(scope.schemaUrl);
+      this.stringField(SCOPE_SPANS_SCHEMA_URL, scope.schemaUrl);
     }
     this.finish(start, 3);
   }
@@ -299,15 +303,11 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     this.writeHexId(SPAN_SPAN_ID, ctx.spanId);
     const traceState = ctx.traceState?.serialize();
     if (traceState) {
-      this.ensure(1);
-      this.buf[this.pos++] = SPAN_TRACE_STATE;
-      this.writeString(traceState);
+      this.stringField(SPAN_TRACE_STATE, traceState);
     }
     const parent = span.parentSpanContext;
     if (parent?.spanId) this.writeHexId(SPAN_PARENT_SPAN_ID, parent.spanId);
-    this.ensure(1);
-    this.buf[this.pos++] = SPAN_NAME;
-    this.writeString(span.name);
+    this.stringField(SPAN_NAME, span.name);
     // OTLP's SpanKind is the API's plus one (0 is "unspecified", not written).
     const kind = span.kind == null ? 0 : span.kind + 1;
     this.ensure(11 + 18);
@@ -320,14 +320,10 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     this.buf[this.pos++] = SPAN_END_TIME;
     this.writeTime(span.endTime);
     if (span.attributes) this.writeAttributes(span.attributes, SPAN_ATTRIBUTES);
-    this.ensure(11);
-    this.buf[this.pos++] = SPAN_DROPPED_ATTRIBUTES_COUNT;
-    this.writeVarint(span.droppedAttributesCount);
+    this.varintField(SPAN_DROPPED_ATTRIBUTES_COUNT, span.droppedAttributesCount);
     const events = span.events;
     for (let i = 0; i < events.length; i++) this.writeEvent(events[i] as TimedEvent);
-    this.ensure(11);
-    this.buf[this.pos++] = SPAN_DROPPED_EVENTS_COUNT;
-    this.writeVarint(span.droppedEventsCount);
+    this.varintField(SPAN_DROPPED_EVENTS_COUNT, span.droppedEventsCount);
     const links = span.links;
     for (let i = 0; i < links.length; i++) this.writeLink(links[i] as Link);
     this.ensure(11 + 2);
@@ -337,19 +333,14 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     const statusStart = this.reserve(1);
     const status = span.status;
     if (status.message) {
-      this.ensure(1);
-      this.buf[this.pos++] = STATUS_MESSAGE;
-      this.writeString(status.message);
+      this.stringField(STATUS_MESSAGE, status.message);
     }
-    this.ensure(11);
-    this.buf[this.pos++] = STATUS_CODE;
-    this.writeVarint(status.code);
+    this.varintField(STATUS_CODE, status.code);
     this.finish(statusStart, 1);
     this.ensure(6);
-    const flags = (ctx.traceFlags & 0xff) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
     this.buf[this.pos++] = SPAN_FLAGS_BYTE_0;
     this.buf[this.pos++] = SPAN_FLAGS_BYTE_1;
-    this.writeFixed32(parent?.isRemote ? flags | SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK : flags);
+    this.writeFixed32(otlpFlags(ctx.traceFlags, parent?.isRemote));
     this.finish(start, 2);
   }
 
@@ -362,9 +353,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     this.buf[this.pos++] = EVENT_NAME;
     this.writeString(event.name);
     if (event.attributes) this.writeAttributes(event.attributes, EVENT_ATTRIBUTES);
-    this.ensure(11);
-    this.buf[this.pos++] = EVENT_DROPPED_ATTRIBUTES_COUNT;
-    this.writeVarint(event.droppedAttributesCount || 0);
+    this.varintField(EVENT_DROPPED_ATTRIBUTES_COUNT, event.droppedAttributesCount || 0);
     this.finish(start, 1);
   }
 
@@ -377,17 +366,14 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     this.writeHexId(LINK_SPAN_ID, ctx.spanId);
     const traceState = ctx.traceState?.serialize();
     if (traceState) {
-      this.ensure(1);
-      this.buf[this.pos++] = LINK_TRACE_STATE;
-      this.writeString(traceState);
+      this.stringField(LINK_TRACE_STATE, traceState);
     }
     if (link.attributes) this.writeAttributes(link.attributes, LINK_ATTRIBUTES);
     this.ensure(11 + 5);
     this.buf[this.pos++] = LINK_DROPPED_ATTRIBUTES_COUNT;
     this.writeVarint(link.droppedAttributesCount || 0);
-    const flags = (ctx.traceFlags & 0xff) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
     this.buf[this.pos++] = LINK_FLAGS;
-    this.writeFixed32(ctx.isRemote ? flags | SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK : flags);
+    this.writeFixed32(otlpFlags(ctx.traceFlags, ctx.isRemote));
     this.finish(start, 1);
   }
 
@@ -474,12 +460,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     } else if (value >= 0 && value <= 0xffffffff) {
       const anyAt = p++;
       buf[p++] = ANY_INT;
-      let v = value;
-      while (v > 0x7f) {
-        buf[p++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      buf[p++] = v;
+      p = putVarint32(buf, p, value);
       buf[anyAt] = p - anyAt - 1;
     } else return false;
     buf[kvAt] = p - kvAt - 1;
@@ -504,11 +485,8 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
       this.buf.set(keyBytes, this.pos);
       this.pos += keyBytes.length;
     } else {
-      this.ensure(1);
-      this.buf[this.pos++] = KEY_VALUE_KEY;
-      this.writeString(key);
-      this.ensure(1);
-      this.buf[this.pos++] = KEY_VALUE_VALUE;
+      this.stringField(KEY_VALUE_KEY, key);
+      this.tag(KEY_VALUE_VALUE);
     }
     const start = this.reserve(1);
     this.writeAnyValue(value);
@@ -520,13 +498,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
     const utf8 = this.encoder.encode(key);
     const bytes = new Uint8Array(1 + varintSize(utf8.length) + utf8.length + 1);
     bytes[0] = KEY_VALUE_KEY;
-    let p = 1;
-    let n = utf8.length;
-    while (n > 0x7f) {
-      bytes[p++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    bytes[p++] = n;
+    const p = putVarint32(bytes, 1, utf8.length);
     bytes.set(utf8, p);
     bytes[p + utf8.length] = KEY_VALUE_VALUE;
     return bytes;
@@ -541,9 +513,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
   private writeAnyValue(value: unknown): void {
     switch (typeof value) {
       case 'string':
-        this.ensure(1);
-        this.buf[this.pos++] = ANY_STRING;
-        this.writeString(value);
+        this.stringField(ANY_STRING, value);
         return;
       case 'boolean':
         this.ensure(2);
@@ -573,8 +543,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
       this.buf.set(value, this.pos);
       this.pos += value.length;
     } else if (Array.isArray(value)) {
-      this.ensure(1);
-      this.buf[this.pos++] = ANY_ARRAY;
+      this.tag(ANY_ARRAY);
       const start = this.reserve(1);
       for (const item of value as unknown[]) {
         this.ensure(2);
@@ -585,8 +554,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
       }
       this.finish(start, 1);
     } else if (value !== null) {
-      this.ensure(1);
-      this.buf[this.pos++] = ANY_KVLIST;
+      this.tag(ANY_KVLIST);
       const start = this.reserve(1);
       const map = value as Record<string, unknown>;
       const keys = Object.keys(map);
@@ -603,6 +571,24 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
   }
 
   // --- primitives ------------------------------------------------------------
+
+  /** A field's tag byte (a varint tag below 128, as every tag here is). */
+  private tag(fieldTag: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = fieldTag;
+  }
+
+  private stringField(fieldTag: number, s: string): void {
+    this.tag(fieldTag);
+    this.writeString(s);
+  }
+
+  /** A varint field; `value` as `writeVarint` takes it. */
+  private varintField(fieldTag: number, value: number): void {
+    this.ensure(11);
+    this.buf[this.pos++] = fieldTag;
+    this.writeVarint(value);
+  }
 
   /** A bytes field of a hex id, written straight from the string: `n / 2` bytes (as upstream, for odd lengths too). */
   private writeHexId(fieldTag: number, hex: string): void {
@@ -675,14 +661,8 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
   private writeVarint(value: number): void {
     const buf = this.buf;
     let p = this.pos;
-    if (value >= 0 && value <= 0xffffffff) {
-      let v = value >>> 0;
-      while (v > 0x7f) {
-        buf[p++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      buf[p++] = v;
-    } else {
+    if (value >= 0 && value <= 0xffffffff) p = putVarint32(buf, p, value >>> 0);
+    else {
       let low: number;
       let high: number;
       if (value >= 0) {
@@ -777,14 +757,7 @@ export class OtlpTraceProtobufSerializer implements ISerializer<ReadableSpan[], 
       this.buf.copyWithin(at + size, at + reserved, this.pos);
       this.pos += size - reserved;
     }
-    const out = this.buf;
-    let v = length;
-    let p = at;
-    while (v > 0x7f) {
-      out[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    out[p] = v;
+    putVarint32(this.buf, at, length);
   }
 
   private ensure(bytes: number): void {

@@ -101,7 +101,6 @@ export class EpisodeWindow {
   private readonly seen = new Set<string>();
   private readonly seenRing: string[] = new Array<string>(SEEN_IDS);
   private seenNext = 0;
-  private held = 0;
   private watermark = Number.NEGATIVE_INFINITY;
 
   constructor(options: EpisodeWindowOptions) {
@@ -142,7 +141,6 @@ export class EpisodeWindow {
     if (end !== undefined) {
       // Its episode span came first.
       this.awaiting.delete(timed.span.spanId);
-      this.count(-1);
       const top = this.highest.get(key);
       if (top !== undefined && !higher(top.timed, timed)) this.demote(top, timed.endMs);
       this.write([timed, end]);
@@ -150,7 +148,7 @@ export class EpisodeWindow {
     }
     const held: Held = { timed, key, version: 0, waiting: true };
     this.steps.set(timed.span.spanId, held);
-    this.count(1);
+    this.notePeak();
     const top = this.highest.get(key);
     if (top === undefined) this.highest.set(key, held);
     else if (higher(timed, top.timed)) {
@@ -174,7 +172,7 @@ export class EpisodeWindow {
       return;
     }
     this.awaiting.set(terminal, timed);
-    this.count(1);
+    this.notePeak();
     this.due.push(timed.endMs + this.options.windowMs, { end: timed, terminal });
   }
 
@@ -202,7 +200,7 @@ export class EpisodeWindow {
 
   /** Keeps the number of waiting spans within `maxHeld`. */
   private limit(): void {
-    while (this.held > this.options.maxHeld) {
+    while (this.held() > this.options.maxHeld) {
       const entry = this.due.pop();
       if (entry !== undefined) {
         if (this.settle(entry)) this.stats.early++;
@@ -224,7 +222,6 @@ export class EpisodeWindow {
     }
     if (this.awaiting.get(entry.terminal) !== entry.end) return false;
     this.awaiting.delete(entry.terminal);
-    this.count(-1);
     this.stats.unmatched++;
     return true;
   }
@@ -233,7 +230,6 @@ export class EpisodeWindow {
     held.waiting = false;
     this.steps.delete(held.timed.span.spanId);
     if (this.highest.get(held.key) === held) this.highest.delete(held.key);
-    this.count(-1);
   }
 
   /** Writes a waiting step as it is (not done). */
@@ -242,9 +238,14 @@ export class EpisodeWindow {
     this.write([held.timed]);
   }
 
-  private count(delta: number): void {
-    this.held += delta;
-    if (this.held > this.stats.peakHeld) this.stats.peakHeld = this.held;
+  /** Spans waiting: steps and episode spans. */
+  private held(): number {
+    return this.steps.size + this.awaiting.size;
+  }
+
+  private notePeak(): void {
+    const held = this.held();
+    if (held > this.stats.peakHeld) this.stats.peakHeld = held;
   }
 
   private write(spans: TimedSpan[]): void {

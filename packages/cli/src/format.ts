@@ -53,3 +53,8 @@ export function parseDuration(text: string): number | undefined {
   if (match === null) return undefined;
   return Number(match[1]) * (UNIT_MS[match[2] ?? 's'] as number);
 }
+
+/** Shortens a label to `max` characters, ending it with … when cut. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

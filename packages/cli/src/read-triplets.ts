@@ -5,7 +5,13 @@
  */
 import { TRIPLET_SCHEMA_V1, type Triplet } from '@rl-otel/semantic-conventions';
 import { EpisodeWindow, type EpisodeWindowStats } from './episode-window.ts';
-import { describePosition, type InputFile, type InputRecord, isOtlpOther } from './input/inputs.ts';
+import {
+  describePosition,
+  type InputFile,
+  type InputRecord,
+  isOtlpOther,
+  NEITHER_KIND,
+} from './input/inputs.ts';
 import { mergedRecords } from './input/merge.ts';
 import { type ConvertCounts, type JsonTraceRequest, roleSpans } from './input/otlp.ts';
 
@@ -62,41 +68,43 @@ export class TripletReader {
 
   /** Triplets in batches (one batch per input record), so that a writer can wait for its output to drain. */
   async *batches(): AsyncGenerator<Triplet[]> {
-    const framing = new Map(this.files.map((f) => [f.path, f.framing]));
     const groups = new Map<string, string>();
     const counts: ConvertCounts = { spans: 0, invalid: 0 };
     for await (const record of mergedRecords(this.files, this.options.onBytes)) {
       this.summary.records++;
-      const where = `${record.file}:${record.index}: ${describePosition(framing.get(record.file) ?? 'lines', record.index)}`;
-      this.take(record, where, groups, counts);
+      this.take(record, groups, counts);
       if (this.batch.length > 0) yield this.flush();
     }
     this.window.finish();
     if (this.batch.length > 0) yield this.flush();
   }
 
-  private take(record: InputRecord, where: string, groups: Map<string, string>, counts: ConvertCounts): void {
+  private take(record: InputRecord, groups: Map<string, string>, counts: ConvertCounts): void {
     if ('error' in record) {
-      this.problem(`${where} ${record.error}`);
+      this.problem(`${this.where(record)} ${record.error}`);
       return;
     }
     if (record.kind === 'traces') {
       const spans = roleSpans(record.value as JsonTraceRequest, groups, counts, (message) =>
-        this.problem(`${where}: ${message}`),
+        this.problem(`${this.where(record)}: ${message}`),
       );
       this.summary.spans = counts.spans;
       for (const span of spans) this.window.add(span);
     } else if (record.kind === 'triplet') {
       const invalid = invalidTriplet(record.value);
       if (invalid === undefined) this.window.addTriplet(record.value as unknown as Triplet);
-      else this.problem(`${where} is not a valid triplet: ${invalid}`);
+      else this.problem(`${this.where(record)} is not a valid triplet: ${invalid}`);
     } else if (isOtlpOther(record.value)) {
       this.summary.otherSignals++;
     } else {
-      this.problem(
-        `${where} is JSON but neither an OTLP export request (resourceSpans) nor an rl-otel triplet (schema ${TRIPLET_SCHEMA_V1})`,
-      );
+      this.problem(`${this.where(record)} ${NEITHER_KIND}`);
     }
+  }
+
+  /** Where a record is, for a problem report: `file:line: line N` (built only when there is a problem). */
+  private where(record: InputRecord): string {
+    const framing = this.files.find((f) => f.path === record.file)?.framing ?? 'lines';
+    return `${record.file}:${record.index}: ${describePosition(framing, record.index)}`;
   }
 
   private problem(message: string): void {

@@ -232,7 +232,7 @@ export interface CurrentEpisode {
 /** The episode (and step) the code running now belongs to, if any. */
 export function currentEpisode(ctx: Context = context.active()): CurrentEpisode | undefined {
   const span = trace.getSpan(ctx);
-  const record = span ? recordOf(span) : undefined;
+  const record = recordOf(span);
   const scope = ctx.getValue(EPISODE_SCOPE_KEY) as EpisodeScope | undefined;
   if (record && !(scope && scope.anchor === span && scope.episode !== record.episode)) {
     return { id: record.episode.id, step: record.step >= 0 ? record.step : undefined };

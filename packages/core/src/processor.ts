@@ -114,7 +114,7 @@ export class RLSpanProcessor {
     const attrs = span.attributes;
     const kind = attrs[ATTR_RL_ACTION_KIND] as string | undefined;
     const parentSpan = trace.getSpan(parentContext);
-    const parent = parentSpan === undefined ? undefined : recordOf(parentSpan);
+    const parent = recordOf(parentSpan);
     const scope = parentContext.getValue(EPISODE_SCOPE_KEY) as EpisodeScope | undefined;
     let episode: EpisodeState;
     let stepOwner: SpanRecord | undefined;

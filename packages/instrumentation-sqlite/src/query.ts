@@ -111,7 +111,7 @@ export function statementWrapper<S extends object>(
 }
 
 /** Runs `original` under a span for `record`; errors pass through unchanged. */
-export function traced(
+function traced(
   tracing: QueryTracing,
   record: StatementRecord,
   method: Method,
@@ -189,7 +189,7 @@ export function execWrapper(
 }
 
 /** A span for a call that failed before any statement ran (`prepare` of bad SQL). */
-export function failedBeforeRun(tracing: QueryTracing, record: StatementRecord, error: unknown): void {
+function failedBeforeRun(tracing: QueryTracing, record: StatementRecord, error: unknown): void {
   const span = tracing.tracer().startSpan(record.name, record.options);
   const config = tracing.config();
   if (config.requestHook !== undefined)

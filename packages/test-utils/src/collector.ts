@@ -6,11 +6,11 @@
  * JSON bodies, gzip or not, like the Collector's OTLP receiver.
  */
 import type { OtlpSpan, OtlpValue } from './protobuf.ts';
-import { listenForTraces } from './receiver.ts';
+import { startOtlpReceiver } from './receiver.ts';
 
 export interface CollectorReceiver {
   readonly url: string;
-  /** The lines written so far (each one export request, as JSON text). */
+  /** The lines written so far (each export request with spans, as JSON text). */
   readonly lines: string[];
   /** Content types of the requests received. */
   readonly contentTypes: string[];
@@ -20,26 +20,19 @@ export interface CollectorReceiver {
 }
 
 export async function startCollectorReceiver(): Promise<CollectorReceiver> {
-  const lines: string[] = [];
-  const contentTypes: string[] = [];
-  let spans = 0;
-  const endpoint = await listenForTraces((request) => {
-    contentTypes.push(request.contentType);
-    spans += request.spans.length;
-    if (request.spans.length > 0) lines.push(collectorJson(request.spans));
-  });
+  const receiver = await startOtlpReceiver();
   return {
-    url: endpoint.url,
-    lines,
-    contentTypes,
-    async waitForSpans(count, timeoutMs = 10_000) {
-      const until = Date.now() + timeoutMs;
-      while (spans < count) {
-        if (Date.now() > until) throw new Error(`expected ${count} spans at the collector, got ${spans}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+    url: receiver.url,
+    get lines() {
+      return receiver.requests.filter((r) => r.spans.length > 0).map((r) => collectorJson(r.spans));
     },
-    close: endpoint.close,
+    get contentTypes() {
+      return receiver.requests.map((r) => r.contentType);
+    },
+    async waitForSpans(count, timeoutMs) {
+      await receiver.waitForSpans(count, undefined, timeoutMs);
+    },
+    close: receiver.close,
   };
 }
 

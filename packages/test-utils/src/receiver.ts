@@ -48,19 +48,19 @@ export async function startOtlpReceiver(options: { status?: number } = {}): Prom
   };
 }
 
-export interface TraceEndpoint {
+interface TraceEndpoint {
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
 /**
- * An OTLP/HTTP trace endpoint on 127.0.0.1 (of the receiver above and the
- * Collector-like one): each request's body, gzip or not, decoded as protobuf
- * or JSON by its content type and handed to `received`, then answered with
- * `status` in the same encoding; a body it cannot decode gets a 400.
+ * The OTLP/HTTP trace endpoint on 127.0.0.1 of the receiver above: each
+ * request's body, gzip or not, decoded as protobuf or JSON by its content type
+ * and handed to `received`, then answered with `status` in the same encoding;
+ * a body it cannot decode gets a 400.
  */
-export async function listenForTraces(
+async function listenForTraces(
   received: (request: ReceivedRequest) => void,
   status = 200,
 ): Promise<TraceEndpoint> {

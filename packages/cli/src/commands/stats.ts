@@ -1,6 +1,7 @@
 /** `rl-otel stats`: a table of episodes, steps and per-action rewards in the terminal. */
 import { type CommandSpec, positiveInteger } from '../args.ts';
-import { TripletStats } from '../stats/aggregate.ts';
+import { formatCount } from '../format.ts';
+import { SAMPLE_PER_ACTION, TripletStats } from '../stats/aggregate.ts';
 import { renderStats, statsJson } from '../stats/table.ts';
 import {
   INPUT_DETAILS,
@@ -19,7 +20,7 @@ export const statsCommand: CommandSpec = {
   usage: 'rl-otel stats [options] <triplets.jsonl…>',
   details: [
     `${INPUT_DETAILS} Collector files are turned into triplets on the fly, as by rl-otel triplets.`,
-    'Failure rate: the share of steps whose reward component success is 0, among the steps that have one. Percentiles are exact up to 10,000 steps per action and come from a uniform sample beyond (marked *); counts, means and failure rates are always exact.',
+    `Failure rate: the share of steps whose reward component success is 0, among the steps that have one. Percentiles are exact up to ${formatCount(SAMPLE_PER_ACTION)} steps per action and come from a uniform sample beyond (marked *); counts, means and failure rates are always exact.`,
     'Exit status: 0, or 1 when some lines were malformed, or 2 for a missing input, an unknown format or a wrong command line.',
   ],
   options: [

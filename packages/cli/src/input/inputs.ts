@@ -82,18 +82,12 @@ async function inspect(path: string): Promise<InputFile> {
     throw new InputError(`${path}: ${systemReason(error)}`);
   }
   const magic = await readHead(path, 8);
-  const compression: Compression = startsWith(magic, GZIP_MAGIC)
-    ? 'gzip'
-    : startsWith(magic, ZSTD_MAGIC)
-      ? 'zstd'
-      : 'none';
+  const compression = compressionOf(magic);
   let head: Buffer;
   try {
     head = await firstBytes(openDecompressed(path, compression), 16);
   } catch (error) {
-    throw new InputError(
-      `${path}: is ${compression}-compressed but does not decompress (${systemReason(error)})`,
-    );
+    throw notDecompressing(path, compression, error);
   }
   const framing = framingOf(path, head);
   let firstTime: number | undefined;
@@ -104,7 +98,7 @@ async function inspect(path: string): Promise<InputFile> {
     // A line that starts like JSON but does not parse is a malformed line, reported when read.
     if ('error' in record) continue;
     if (record.kind === 'other' && !isOtlpOther(record.value)) {
-      unknown ??= `${describePosition(framing, record.index)} is JSON but neither an OTLP export request (resourceSpans) nor an rl-otel triplet (schema ${TRIPLET_SCHEMA_V1})`;
+      unknown ??= `${describePosition(framing, record.index)} ${NEITHER_KIND}`;
       continue;
     }
     firstTime = record.time;
@@ -113,6 +107,16 @@ async function inspect(path: string): Promise<InputFile> {
   if (firstTime === undefined && unknown !== undefined)
     throw new InputError(`${path}: unknown format: ${unknown}. ${FORMATS}`);
   return { path, size, compression, framing, firstTime: firstTime ?? Number.NEGATIVE_INFINITY };
+}
+
+function compressionOf(head: Buffer): Compression {
+  return startsWith(head, GZIP_MAGIC) ? 'gzip' : startsWith(head, ZSTD_MAGIC) ? 'zstd' : 'none';
+}
+
+function notDecompressing(path: string, compression: Compression, error: unknown): InputError {
+  return new InputError(
+    `${path}: is ${compression}-compressed but does not decompress (${systemReason(error)})`,
+  );
 }
 
 /**
@@ -128,22 +132,19 @@ async function inspectStream(path: string, source: Readable): Promise<InputFile>
   } catch (error) {
     throw new InputError(`${path}: ${systemReason(error)}`);
   }
-  const compression: Compression = startsWith(head, GZIP_MAGIC)
-    ? 'gzip'
-    : startsWith(head, ZSTD_MAGIC)
-      ? 'zstd'
-      : 'none';
+  const compression = compressionOf(head);
   let inflated: Buffer;
   try {
     inflated = inflateHead(head, compression);
   } catch (error) {
-    throw new InputError(
-      `${path}: is ${compression}-compressed but does not decompress (${systemReason(error)})`,
-    );
+    throw notDecompressing(path, compression, error);
   }
   const framing = framingOf(path, inflated);
   return { path, size: 0, compression, framing, firstTime: Number.NEGATIVE_INFINITY, stream: whole };
 }
+
+/** What a line of JSON of no known kind is not (reported with its position). */
+export const NEITHER_KIND = `is JSON but neither an OTLP export request (resourceSpans) nor an rl-otel triplet (schema ${TRIPLET_SCHEMA_V1})`;
 
 const FORMATS =
   'rl-otel reads OTLP/JSON trace files as the OpenTelemetry Collector’s file exporter writes them (format: json; plain, gzip or zstd) and rl-otel triplet JSONL files';

@@ -1,8 +1,8 @@
 /** The report's bar charts of actions: the slowest (p95 latency) and the worst-rewarded (mean reward). */
-import { formatCount, formatMs, formatNumber } from '../format.ts';
+import { clip, formatCount, formatMs, formatNumber } from '../format.ts';
 import type { StatsResult } from '../stats/aggregate.ts';
 import { type Chart, svg, WIDTH } from './charts.ts';
-import { type Box, clip, color, esc, linear, n, niceTicks, xAxis } from './svg.ts';
+import { type Box, color, esc, linear, n, niceTicks, xAxis } from './svg.ts';
 
 /** Actions with the highest p95 latency, p50 marked. */
 export function slowestActions(stats: StatsResult, top: number): Chart {

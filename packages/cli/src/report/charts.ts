@@ -3,9 +3,9 @@
  * reward distribution, episode lengths (the bar charts of actions are in
  * bar-charts.ts). Each comes back as a <figure data-chart="…"> with an HTML legend.
  */
-import { formatCount, formatNumber } from '../format.ts';
+import { clip, formatCount, formatNumber } from '../format.ts';
 import type { ActionStats, StatsResult } from '../stats/aggregate.ts';
-import { type Box, clip, color, esc, linear, n, niceTicks, tickLabel, xAxis, yAxis } from './svg.ts';
+import { type Box, color, esc, linear, n, niceTicks, tickLabel, xAxis, yAxis } from './svg.ts';
 
 export const WIDTH = 720;
 const PLOT: Box = { width: WIDTH, height: 300, left: 56, right: 16, top: 12, bottom: 30 };

@@ -4,7 +4,7 @@
  * forbids the page any network access when it is viewed.
  */
 import { formatCount, formatMs, formatNumber, formatPercent } from '../format.ts';
-import type { StatsResult } from '../stats/aggregate.ts';
+import { SAMPLE_PER_ACTION, type StatsResult } from '../stats/aggregate.ts';
 import { VERSION } from '../version.ts';
 import { slowestActions, worstActions } from './bar-charts.ts';
 import { episodeLengths, figure, rewardDistribution, rewardOverTime } from './charts.ts';
@@ -84,7 +84,7 @@ ${charts.map(figure).join('\n')}
 </table>
 ${more}
 </section>
-<footer>Made by <code>rl-otel report</code> ${esc(VERSION)}. Percentiles and charts of actions with more than 10,000 steps come from a uniform sample; counts and means are exact.</footer>
+<footer>Made by <code>rl-otel report</code> ${esc(VERSION)}. Percentiles and charts of actions with more than ${formatCount(SAMPLE_PER_ACTION)} steps come from a uniform sample; counts and means are exact.</footer>
 </body>
 </html>
 `;

@@ -122,8 +122,3 @@ export const PALETTE = [
 export function color(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
 }
-
-/** Shortens a label for the chart; the full text goes in a <title>. */
-export function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

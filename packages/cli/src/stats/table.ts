@@ -1,5 +1,5 @@
 /** The `rl-otel stats` table: a summary block and one row per action, sized to the terminal. */
-import { formatCount, formatMs, formatNumber, formatPercent } from '../format.ts';
+import { clip, formatCount, formatMs, formatNumber, formatPercent } from '../format.ts';
 import { SAMPLE_PER_ACTION, type StatsResult } from './aggregate.ts';
 
 interface Column {
@@ -80,7 +80,7 @@ export function renderStats(stats: StatsResult, options: TableOptions): string {
     cells
       .map((cell, i) => {
         const width = widths[i] as number;
-        const text = cell.length > width ? `${cell.slice(0, width - 1)}…` : cell;
+        const text = clip(cell, width);
         return (columns[i] as Column).align === 'left' ? text.padEnd(width) : text.padStart(width);
       })
       .join(' '.repeat(gap))
