@@ -49,7 +49,7 @@ export class FsInstrumentation extends RlInstrumentationBase<FsInstrumentationCo
   override setConfig(config: FsInstrumentationConfig = {}): void {
     super.setConfig(config);
     const state = states.get(this);
-    if (state !== undefined) state.tracing.roots = this.resolveRoots();
+    if (state !== undefined) state.tracing.setRoots(this.resolveRoots());
   }
 
   protected override onEnable(): void {

@@ -69,7 +69,7 @@ export interface FsTracing {
   /** Lexical test, cheap when the path is outside every root. */
   locate(path: unknown): Target | undefined;
   /** The prefix test alone: an absolute path spelled under no root. */
-  outside(path: string): boolean;
+  readonly outside: (path: string) => boolean;
   /** A descriptor opened inside a root, or undefined. */
   fdTarget(fd: number): Target | undefined;
   /** A FileHandle opened inside a root, or undefined. */

@@ -12,6 +12,7 @@ import type { ArtifactRoot, Target } from './internal-types.ts';
 
 const SEP = sep.charCodeAt(0);
 const SLASH = 47;
+const POSIX = sep === '/';
 /**
  * How long the real path of a folder or a file is trusted. One replaced by a
  * link to somewhere else is noticed within this time (at once when this
@@ -33,6 +34,8 @@ export function unwrapped<F>(fn: F): F {
 
 export class ArtifactRoots {
   readonly roots: readonly ArtifactRoot[];
+  /** The hot path of every patched call: see `outsideTest`. */
+  readonly outside: (path: string) => boolean;
   private readonly lstat: typeof fsTypes.lstatSync;
   private readonly realpath: (path: string) => string;
   /**
@@ -43,23 +46,11 @@ export class ArtifactRoots {
 
   constructor(dirs: readonly string[]) {
     this.roots = dirs.map((dir) => ({ dir, urlPath: pathToFileURL(dir).pathname, real: undefined }));
+    this.outside = outsideTest(dirs);
     const fs = process.getBuiltinModule('node:fs') as typeof fsTypes;
     this.lstat = unwrapped(fs.lstatSync);
     const native = unwrapped(fs.realpathSync).native ?? unwrapped(fs.realpathSync);
     this.realpath = (path) => native(path) as string;
-  }
-
-  /**
-   * The hot path of every patched call: whether an absolute path is spelled
-   * under no root, by a prefix test alone. An absolute path that climbs into
-   * a root from outside (`/srv/x/../artifacts/a.md`) is therefore not
-   * recorded; one spelled inside a root always gets the full test.
-   */
-  outside(path: string): boolean {
-    if (path.charCodeAt(0) !== SLASH || sep !== '/') return false;
-    const roots = this.roots;
-    for (let i = 0; i < roots.length; i++) if (path.startsWith(roots[i]!.dir)) return false;
-    return true;
   }
 
   /** The artifact a path names, by its spelling only; undefined (cheaply) for anything outside. */
@@ -173,6 +164,28 @@ export class ArtifactRoots {
   forgetRealPaths(): void {
     this.reals.clear();
   }
+}
+
+/**
+ * Whether an absolute path is spelled under no root, by prefix tests alone. An
+ * absolute path that climbs into a root from outside (`/srv/x/../artifacts/a.md`)
+ * is therefore not recorded; one spelled inside a root always gets the full test.
+ *
+ * Each folder is captured by a closure of its own, not read from an array: V8 compiles
+ * `startsWith` against a captured string to a call of its builtin, which also
+ * flattens the concatenated string `path.join` returns. Against a string read
+ * from an array or object it inlines the comparison and flattens the path
+ * through a runtime call instead: +0.06–0.08 µs per call, measured on statSync.
+ * The prefix tests also come before the character read for the same reason.
+ */
+function outsideTest(dirs: readonly string[]): (path: string) => boolean {
+  if (!POSIX) return () => false;
+  let test = (path: string) => path.charCodeAt(0) === SLASH;
+  for (const dir of dirs.toReversed()) {
+    const next = test;
+    test = (path) => !path.startsWith(dir) && next(path);
+  }
+  return test;
 }
 
 function needsNormalizing(s: string): boolean {

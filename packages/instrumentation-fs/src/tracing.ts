@@ -51,20 +51,28 @@ const streamHashes = new WeakMap<object, Hash>();
 export class FileTracing implements FsTracing {
   private readonly fds = new Map<number, Target>();
   private readonly handles = new WeakMap<object, Target>();
-  roots: ArtifactRoots;
+  private current: ArtifactRoots;
+  /** The roots' own test, held here so that the wrappers reach it in one step. */
+  outside: (path: string) => boolean;
   private readonly host: TracingHost;
 
   constructor(roots: ArtifactRoots, host: TracingHost) {
-    this.roots = roots;
+    this.current = roots;
+    this.outside = roots.outside;
     this.host = host;
+  }
+
+  get roots(): ArtifactRoots {
+    return this.current;
+  }
+
+  setRoots(roots: ArtifactRoots): void {
+    this.current = roots;
+    this.outside = roots.outside;
   }
 
   locate(path: unknown): Target | undefined {
     return this.roots.locate(path);
-  }
-
-  outside(path: string): boolean {
-    return this.roots.outside(path);
   }
 
   fdTarget(fd: number): Target | undefined {

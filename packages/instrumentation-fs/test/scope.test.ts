@@ -165,6 +165,25 @@ describe('what is an artifact', () => {
     assertNoMention(h.outside, 'draft', 'exported');
   });
 
+  test('each of several roots is recorded, and a root added by setConfig is at once', async () => {
+    const roots = ['plans', 'designs', 'reports'].map((name) => join(h.base, name));
+    for (const root of roots) fs.mkdirSync(root, { recursive: true });
+    h.instrumentation.setConfig({ artifactDirs: roots.slice(0, 1) });
+    await inAction(() => {
+      for (const root of roots) fs.writeFileSync(join(root, 'a.md'), 'x');
+    });
+    h.instrumentation.setConfig({ artifactDirs: roots });
+    await inAction(() => {
+      for (const root of roots) fs.statSync(join(root, 'a.md'));
+    });
+    assert.deepEqual(summary(), [
+      ['fs.writeFileSync', 'write', 'a.md'],
+      ['fs.statSync', 'stat', 'a.md'],
+      ['fs.statSync', 'stat', 'a.md'],
+      ['fs.statSync', 'stat', 'a.md'],
+    ]);
+  });
+
   test('a path is relative to the most specific root', async () => {
     const reports = join(h.root, 'reports');
     fs.mkdirSync(reports, { recursive: true });
