@@ -2,9 +2,10 @@
 // outside the artifact roots, as a `--require` preload: `fs.statSync` wrapped by a
 // function that tests its path against the root (RL_OTEL_ARTIFACT_DIRS, one
 // folder) with one `startsWith` and calls straight through. It records nothing.
-// Whatever reads the path pays this: V8 flattens a path built by `path.join` (a
-// concatenated string) on its first character read, which `fs` itself, writing
-// the string to C++ directly, never does. The fs benchmark's "path-test floor".
+// A path built by `path.join` is a concatenated string: the first read flattens
+// it, and `fs` reads it anyway (its null-byte check), so the test moves that work
+// rather than adding to it. With apps/sdk-floor.mjs (the SDK loaded, as in any
+// SDK-based instrumentation) it is the fs benchmark's "path-test floor".
 const fs = require('node:fs');
 
 const root = process.env.RL_OTEL_ARTIFACT_DIRS ?? '';

@@ -120,6 +120,7 @@ function section(result) {
       'fills its queue and drops most query spans: these numbers are what making spans costs, not exporting them.',
       "Client CPU: the benchmark process's CPU time per query (user + system) above bare's; for pg, whose",
       'round trips to a server on the same two cores move by tens of µs between runs, the target is judged on it.',
+      'Each run warms up (2000 queries and at least 250 ms) before it measures.',
       '',
     );
     const cpu = (a) => (a?.cpuUs === undefined ? '–' : signed(a.cpuUs));
@@ -164,11 +165,11 @@ function section(result) {
       verdict(c),
     ]);
     lines.push(
-      'The path-test floor (`--require ./apps/path-floor.cjs`) wraps `fs.statSync` with one',
-      '`startsWith` against the artifact root and nothing else: the least any instrumentation that',
-      "tells artifact paths from others adds to a call outside the roots. The benchmark's path is",
-      'built by `path.join` per call, as apps do; V8 flattens such a string on its first character',
-      'read, which `fs` itself never does.',
+      'The path-test floor (`--import ./apps/sdk-floor.mjs --require ./apps/path-floor.cjs`) loads the',
+      'OpenTelemetry SDK and wraps `fs.statSync` with one `startsWith` against the artifact root, nothing',
+      'else: the least any SDK-based instrumentation that tells artifact paths from others adds to a call',
+      "outside the roots. The benchmark's path is built by `path.join` per call, as apps do. Each run",
+      'warms up (2000 operations and at least 250 ms) before it measures.',
       '',
       ...table(
         [

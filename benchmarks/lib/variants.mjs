@@ -14,8 +14,9 @@ export const FLOOR = 'sdk-floor';
 const FLOOR_PRELOAD = fileURLToPath(new URL('../apps/sdk-floor.mjs', import.meta.url));
 
 /**
- * For a file call outside the artifact roots, the floor is not the SDK (no span is made) but
- * the path test (apps/path-floor.cjs): `fs.statSync` wrapped by one `startsWith` and nothing else.
+ * For a file call outside the artifact roots no span is made: the floor is the path test
+ * (apps/path-floor.cjs, `fs.statSync` wrapped by one `startsWith` and nothing else) in a
+ * process that loaded the SDK (apps/sdk-floor.mjs), as any SDK-based implementation has.
  */
 export const PATH_FLOOR = 'path-floor';
 const PATH_FLOOR_PRELOAD = fileURLToPath(new URL('../apps/path-floor.cjs', import.meta.url));
@@ -24,7 +25,7 @@ const PATH_FLOOR_PRELOAD = fileURLToPath(new URL('../apps/path-floor.cjs', impor
 export function nodeArgs(variant, { esm = false } = {}) {
   if (variant === 'rl-otel') return ['--import', '@rl-otel/auto'];
   if (variant === FLOOR) return ['--import', FLOOR_PRELOAD];
-  if (variant === PATH_FLOOR) return ['--require', PATH_FLOOR_PRELOAD];
+  if (variant === PATH_FLOOR) return ['--import', FLOOR_PRELOAD, '--require', PATH_FLOOR_PRELOAD];
   if (variant === 'upstream') {
     const args = ['--import', '@opentelemetry/auto-instrumentations-node/register'];
     return esm

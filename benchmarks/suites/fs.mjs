@@ -1,7 +1,8 @@
 // Added time per artifact operation: a 1 KB writeFile / readFile inside an artifact
 // root (inside actions), and a stat outside every root (target: indistinguishable
 // from bare); bare vs rl-otel vs upstream's fs instrumentation, and for the stat the
-// path-test floor (apps/path-floor.cjs: statSync wrapped by one prefix test, nothing else).
+// path-test floor (apps/path-floor.cjs under apps/sdk-floor.mjs: the SDK loaded, statSync
+// wrapped by one prefix test, nothing else).
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
