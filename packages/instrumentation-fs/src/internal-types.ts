@@ -60,8 +60,6 @@ export interface Access {
   readonly span: Span | undefined;
   /** The caller's context: the app's callbacks run in it. */
   readonly outer: Context;
-  /** The context the original runs in: tracing suppressed, so Node's own nested fs calls are not recorded. */
-  readonly inner: Context;
 }
 
 /** What the patching layer asks of the instrumentation. */
@@ -85,4 +83,11 @@ export interface FsTracing {
     target: Target,
   ): Access | undefined;
   end(access: Access, args: readonly unknown[], error: unknown, result: unknown): void;
+  /**
+   * Runs a synchronous original: what it calls in turn (Node's own nested fs
+   * calls, such as `openSync` inside `writeFileSync`) is not recorded.
+   */
+  runSync<T>(fn: () => T): T;
+  /** Starts an asynchronous original with tracing suppressed, so that its nested fs calls are not recorded. */
+  runAsync<T>(access: Access, fn: () => T): T;
 }

@@ -92,8 +92,22 @@ export function baseName(rel: string): string {
   return rel.slice(rel.lastIndexOf('/') + 1);
 }
 
+const MAX_REMEMBERED_PATTERNS = 1024;
+const patterns = new Map<string, string>();
+
 /** A folder path with ids, dates and numbers replaced by `*` and depth capped. */
 export function folderPattern(rel: string): string {
+  let pattern = patterns.get(rel);
+  if (pattern === undefined) {
+    // Apps write to a few folders again and again: each is split and matched once.
+    if (patterns.size >= MAX_REMEMBERED_PATTERNS) patterns.clear();
+    pattern = patternOf(rel);
+    patterns.set(rel, pattern);
+  }
+  return pattern;
+}
+
+function patternOf(rel: string): string {
   if (rel === '') return '.';
   const parts = rel.split('/');
   const out: string[] = [];

@@ -96,7 +96,7 @@ export function wrapSync(
     if (access === undefined) return original.apply(this, args);
     let result: unknown;
     try {
-      result = context.with(access.inner, () => original.apply(this, args));
+      result = t.runSync(() => original.apply(this, args));
     } catch (error) {
       t.end(access, args, error, undefined);
       throw error;
@@ -136,7 +136,7 @@ export function wrapCallback(
       return context.with(access.outer, () => callback.apply(this, results));
     };
     try {
-      return context.with(access.inner, () => original.apply(this, args));
+      return t.runAsync(access, () => original.apply(this, args));
     } catch (error) {
       t.end(access, args, error, undefined);
       throw error;
@@ -160,7 +160,7 @@ export function wrapPromise(
     if (access === undefined) return original.apply(this, args);
     let promise: Promise<unknown>;
     try {
-      promise = context.with(access.inner, () => original.apply(this, args)) as Promise<unknown>;
+      promise = t.runAsync(access, () => original.apply(this, args)) as Promise<unknown>;
     } catch (error) {
       t.end(access, args, error, undefined);
       throw error;
