@@ -217,8 +217,8 @@ function verdict(c) {
   if (c.valid === false) return 'INVALID (nothing exported)';
   if (!c.target) return '';
   if (c.target.inconclusive) return `within noise (bare runs differ by ${c.target.noiseUs} µs)`;
-  const result = c.target.met ? 'met' : 'NOT met';
-  return c.floor?.targetBelowFloor ? `${result} (target below the ${c.floor.name ?? 'SDK floor'})` : result;
+  if (c.target.met) return 'met';
+  return c.floor?.targetBelowFloor ? `NOT met (target below the ${c.floor.name ?? 'SDK floor'})` : 'NOT met';
 }
 
 export function writeResultsMarkdown(dir) {
