@@ -49,10 +49,11 @@ export function sameShape<F extends AnyFunction>(wrapper: F, original: AnyFuncti
 }
 
 /**
- * What every fs call of the process goes through first: a call whose path is
- * spelled outside every root (module loading, logs, config) reaches the
- * original after a type check and a prefix test, with no argument copied.
- * Only calls that name a single path have it; the rest go to `slow`.
+ * The wrapper that gets installed. What every fs call of the process goes
+ * through first: a call whose path is spelled outside every root (module
+ * loading, logs, config) reaches the original after a type check and a prefix
+ * test, with no argument copied. Only calls that name a single path have it;
+ * the rest go to `slow` directly.
  */
 function fastOutside(
   slow: AnyFunction,
@@ -61,7 +62,7 @@ function fastOutside(
   targetOf: TargetOf,
   t: FsTracing,
 ): AnyFunction {
-  if (targetOf !== singlePath) return slow;
+  if (targetOf !== singlePath) return sameShape(slow, original);
   const opens = spec.opens === true;
   return sameShape(function (this: unknown, first: unknown) {
     // `open` must see the descriptor it returns while any is remembered (numbers are reused).
@@ -82,7 +83,7 @@ export function wrapSync(
   targetOf: TargetOf,
   t: FsTracing,
 ): AnyFunction {
-  const slow = sameShape(function (this: unknown, ...args: unknown[]) {
+  const slow = function (this: unknown, ...args: unknown[]) {
     const target = targetOf(t, this, args);
     if (target === undefined) {
       if (spec.opens && t.hasFds()) {
@@ -103,7 +104,7 @@ export function wrapSync(
     }
     t.end(access, args, undefined, result);
     return result;
-  }, original);
+  };
   return fastOutside(slow, original, spec, targetOf, t);
 }
 
@@ -115,7 +116,7 @@ export function wrapCallback(
   targetOf: TargetOf,
   t: FsTracing,
 ): AnyFunction {
-  const slow = sameShape(function (this: unknown, ...args: unknown[]) {
+  const slow = function (this: unknown, ...args: unknown[]) {
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback !== 'function') return original.apply(this, args);
@@ -141,7 +142,7 @@ export function wrapCallback(
       t.end(access, args, error, undefined);
       throw error;
     }
-  }, original);
+  };
   return fastOutside(slow, original, spec, targetOf, t);
 }
 
@@ -153,7 +154,7 @@ export function wrapPromise(
   targetOf: TargetOf,
   t: FsTracing,
 ): AnyFunction {
-  const slow = sameShape(function (this: unknown, ...args: unknown[]) {
+  const slow = function (this: unknown, ...args: unknown[]) {
     const target = targetOf(t, this, args);
     if (target === undefined) return original.apply(this, args);
     const access = t.begin(spec, name, args, target);
@@ -176,6 +177,6 @@ export function wrapPromise(
         throw error;
       },
     );
-  }, original);
+  };
   return fastOutside(slow, original, spec, targetOf, t);
 }

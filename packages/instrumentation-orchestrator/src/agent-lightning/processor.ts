@@ -179,15 +179,10 @@ export class AgentLightningSpanProcessor {
       const held = episodeId === undefined ? undefined : this.take(episodeId);
       const lastModelEnd = episodeId === undefined ? undefined : this.lastModelEnd.get(episodeId);
       if (episodeId !== undefined) this.lastModelEnd.delete(episodeId);
-      if (held !== undefined && rewards.length === 0)
-        this.annotate(held.span, held.rewards, undefined, lastModelEnd);
+      const at = nowButNotBefore(lastModelEnd);
+      if (held !== undefined && rewards.length === 0) this.annotate(held.span, held.rewards, at);
       else if (rewards.length > 0)
-        this.annotate(
-          span,
-          held === undefined ? rewards : [...rewards, ...held.rewards],
-          undefined,
-          lastModelEnd,
-        );
+        this.annotate(span, held === undefined ? rewards : [...rewards, ...held.rewards], at);
       return;
     }
     if (span.name === SPAN_NAME_RL_REWARD && attrs[ATTR_RL_REWARD_TARGET_SPAN_ID] !== undefined) {
@@ -223,13 +218,8 @@ export class AgentLightningSpanProcessor {
     if (held !== undefined) this.annotate(held.span, held.rewards, at);
   }
 
-  /**
-   * One annotation span, a child of the rewarded span, started at `at` (default now): once
-   * the model calls it rewards ended. `notBefore` is the end of the last of those calls: the
-   * SDK's "now" for a start time is `Date.now()`, to the millisecond, while a span's end is
-   * precise, so "now" can read earlier than an end that has already passed.
-   */
-  private annotate(rewarded: EndedSpan, rewards: Reward[], at?: HrTime, notBefore?: HrTime): void {
+  /** One annotation span, a child of the rewarded span, at `at` (default now): once the model calls it rewards ended. */
+  private annotate(rewarded: EndedSpan, rewards: Reward[], at?: HrTime): void {
     if (!this.config.spans) return;
     const attributes: Record<string, string | number> = {};
     rewards.forEach((reward, i) => {
@@ -241,16 +231,15 @@ export class AgentLightningSpanProcessor {
       attributes[ATTR_AGENTLIGHTNING_ROLLOUT_ID] = ids.rollout;
       attributes[ATTR_AGENTLIGHTNING_ATTEMPT_ID] = ids.attempt;
     }
-    const start = at ?? (notBefore === undefined ? undefined : later(millisToHrTime(Date.now()), notBefore));
     // An annotation is a point in time: it ends where it starts.
     trace
       .getTracer('@rl-otel/instrumentation-orchestrator', VERSION)
       .startSpan(
         SPAN_NAME_AGENTLIGHTNING_ANNOTATION,
-        { attributes, startTime: start },
+        { attributes, startTime: at },
         trace.setSpanContext(ROOT_CONTEXT, rewarded.spanContext()),
       )
-      .end(start);
+      .end(at);
   }
 
   private releaseAll(): void {
@@ -276,8 +265,16 @@ function nameOf(attrs: Readonly<Record<string, unknown>>): string {
   return typeof name === 'string' && name !== '' ? name : RL_REWARD_COMPONENT_EXPLICIT;
 }
 
-function later(a: HrTime, b: HrTime): HrTime {
-  return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]) ? a : b;
+/**
+ * Now, but not before `end` (the end of the last model call an annotation
+ * rewards): the SDK's "now" for a start time is `Date.now()`, to the
+ * millisecond, while a span's end is precise, so "now" can read earlier than
+ * an end that has already passed. Undefined (the SDK's now) without `end`.
+ */
+function nowButNotBefore(end: HrTime | undefined): HrTime | undefined {
+  if (end === undefined) return undefined;
+  const now = millisToHrTime(Date.now());
+  return now[0] > end[0] || (now[0] === end[0] && now[1] >= end[1]) ? now : end;
 }
 
 function remember<V>(map: Map<string, V>, key: string, ids: V): void {
